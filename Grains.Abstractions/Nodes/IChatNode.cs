@@ -1,0 +1,52 @@
+using Orleans.Chat.Messages;
+using Orleans.Chat.Users;
+using Orleans.Concurrency;
+
+namespace Orleans.Chat.Nodes;
+
+/// <summary>
+/// One per edge node: the node's in-process receiver of room and user events. Grains call it
+/// one-way so a slow or dead node never holds up a room.
+/// </summary>
+[Alias("chat.IChatNode")]
+public interface IChatNode : IGrainObserver
+{
+    [OneWay, Alias("OnRoomEvent")]
+    Task OnRoomEvent(RoomEvent roomEvent);
+
+    /// <summary>A room grain (re)activated: a node with members of it must subscribe again.</summary>
+    [OneWay, Alias("OnRoomActivated")]
+    Task OnRoomActivated(string roomId);
+
+    /// <summary>A user grain (re)activated: a node with connections of that user must announce them again.</summary>
+    [OneWay, Alias("OnUserActivated")]
+    Task OnUserActivated(string userId);
+
+    /// <summary>The user joined or left a room; the node adds or removes that user's local connections.</summary>
+    [OneWay, Alias("OnUserRoomsChanged")]
+    Task OnUserRoomsChanged(string userId, UserRooms rooms);
+
+    /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
+    [OneWay, Alias("OnPresence")]
+    Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds);
+}
+
+[GenerateSerializer, Immutable, Alias("chat.NodeInfo")]
+public sealed record NodeInfo([property: Id(0)] string NodeId, [property: Id(1)] IChatNode Node);
+
+/// <summary>
+/// The live edge nodes of the cluster (key 0). Nodes register at start and then every few seconds;
+/// an entry that is not renewed expires, so a killed node drops out on its own.
+/// </summary>
+[Alias("chat.INodeDirectoryGrain")]
+public interface INodeDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Register")]
+    Task Register(string nodeId, IChatNode node);
+
+    [Alias("Unregister")]
+    Task Unregister(string nodeId);
+
+    [Alias("GetNodes")]
+    Task<IReadOnlyList<NodeInfo>> GetNodes();
+}

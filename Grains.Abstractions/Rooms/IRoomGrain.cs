@@ -1,0 +1,74 @@
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Concurrency;
+
+namespace Orleans.Chat.Rooms;
+
+[GenerateSerializer, Immutable, Alias("chat.JoinResult")]
+public sealed record JoinResult(
+    [property: Id(0)] string RoomId,
+    [property: Id(1)] long LastSeq,
+    [property: Id(2)] IReadOnlyList<string> Members);
+
+/// <summary>What a node learns when it subscribes to a room: where the room's sequence stands now.</summary>
+[GenerateSerializer, Immutable, Alias("chat.RoomSubscription")]
+public sealed record RoomSubscription([property: Id(0)] string RoomId, [property: Id(1)] long LastSeq);
+
+/// <summary>
+/// A chat room, keyed by room id. It owns membership, assigns sequence numbers and fans events out
+/// to the edge nodes that hold connections of its members: one call per node, never per member.
+/// </summary>
+[Alias("chat.IRoomGrain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a member (idempotent) and tells the room.</summary>
+    [Alias("Join")]
+    Task<JoinResult> Join(string userId);
+
+    [Alias("Leave")]
+    Task Leave(string userId);
+
+    [ReadOnly, Alias("IsMember")]
+    Task<bool> IsMember(string userId);
+
+    [ReadOnly, Alias("GetLastSeq")]
+    Task<long> GetLastSeq();
+
+    /// <summary>
+    /// Stores a message and delivers it. Idempotent on (sender, clientMsgId): a repeat returns the
+    /// message stored the first time. Returns only after the message store acknowledged the write.
+    /// </summary>
+    [Alias("Send")]
+    Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
+
+    /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="beforeSeq"/> (0 = newest), ascending.</summary>
+    [ReadOnly, Alias("GetHistory")]
+    Task<IReadOnlyList<ChatMessage>> GetHistory(string userId, long beforeSeq, int limit);
+
+    /// <summary>Every message after <paramref name="afterSeq"/>, ascending, at most <see cref="ChatLimits.MaxResumePage"/>.</summary>
+    [ReadOnly, Alias("Resume")]
+    Task<IReadOnlyList<ChatMessage>> Resume(string userId, long afterSeq);
+
+    [Alias("Typing")]
+    Task Typing(string userId);
+
+    [Alias("MarkRead")]
+    Task MarkRead(string userId, long seq);
+
+    [Alias("Edit")]
+    Task<ChatMessage> Edit(string userId, long seq, string text);
+
+    [Alias("Delete")]
+    Task Delete(string userId, long seq);
+
+    /// <summary>Registers an edge node for this room's events until it unsubscribes or stops answering.</summary>
+    [Alias("Subscribe")]
+    Task<RoomSubscription> Subscribe(string nodeId, IChatNode node);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(string nodeId);
+
+    /// <summary>Messages in (<paramref name="afterSeq"/>, <paramref name="uptoSeq"/>] for a subscribed node filling a gap.</summary>
+    [ReadOnly, Alias("GetRange")]
+    Task<IReadOnlyList<ChatMessage>> GetRange(long afterSeq, long uptoSeq);
+}

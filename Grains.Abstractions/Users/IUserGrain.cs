@@ -1,0 +1,54 @@
+using Orleans.Chat.Nodes;
+using Orleans.Concurrency;
+
+namespace Orleans.Chat.Users;
+
+[GenerateSerializer, Immutable, Alias("chat.RoomSummary")]
+public sealed record RoomSummary(
+    [property: Id(0)] string RoomId,
+    [property: Id(1)] long LastSeq,
+    [property: Id(2)] long LastRead,
+    [property: Id(3)] long Unread);
+
+/// <summary>The user's rooms and the version of that list; a node keeps the newest it has seen.</summary>
+[GenerateSerializer, Immutable, Alias("chat.UserRooms")]
+public sealed record UserRooms([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<string> Rooms);
+
+/// <summary>
+/// A user, keyed by user id: the rooms the user belongs to (durable), read positions (durable) and
+/// the user's live connections on every node (in memory; nodes re-announce them when this grain
+/// is activated again).
+/// </summary>
+[Alias("chat.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Joins a room for this user: room membership first, then the user's own room list.</summary>
+    [Alias("JoinRoom")]
+    Task<Rooms.JoinResult> JoinRoom(string roomId);
+
+    [Alias("LeaveRoom")]
+    Task LeaveRoom(string roomId);
+
+    [ReadOnly, Alias("GetRoomList")]
+    Task<UserRooms> GetRoomList();
+
+    /// <summary>Registers a live connection; returns the user's rooms so the node can route events.</summary>
+    [Alias("Connect")]
+    Task<UserRooms> Connect(string nodeId, IChatNode node, string connectionId);
+
+    [Alias("Disconnect")]
+    Task Disconnect(string nodeId, string connectionId);
+
+    /// <summary>Drops every connection a node held (the node stopped or was declared dead).</summary>
+    [Alias("DropNode")]
+    Task DropNode(string nodeId);
+
+    [ReadOnly, Alias("IsOnline")]
+    Task<bool> IsOnline();
+
+    [Alias("MarkRead")]
+    Task MarkRead(string roomId, long seq);
+
+    [ReadOnly, Alias("GetRooms")]
+    Task<IReadOnlyList<RoomSummary>> GetRooms();
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Chat.Nodes;
+
+namespace Orleans.Chat.Grains.Nodes;
+
+/// <summary>
+/// A per-silo cache of the node directory, so that a burst of grain activations (a reconnect storm)
+/// asks the single directory grain about once a second instead of once per activation.
+/// </summary>
+public sealed partial class NodeList(IGrainFactory grains, TimeProvider time, ILogger<NodeList> logger)
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private IReadOnlyList<NodeInfo> _nodes = [];
+    private DateTimeOffset _fetched = DateTimeOffset.MinValue;
+
+    public async Task<IReadOnlyList<NodeInfo>> GetAsync()
+    {
+        if (time.GetUtcNow() - _fetched < MaxAge)
+        {
+            return _nodes;
+        }
+
+        await _refresh.WaitAsync();
+        try
+        {
+            if (time.GetUtcNow() - _fetched >= MaxAge)
+            {
+                _nodes = await grains.GetGrain<INodeDirectoryGrain>(0).GetNodes();
+                _fetched = time.GetUtcNow();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A node list that is a little old is better than failing the activation that asked.
+            LogDirectoryUnavailable(logger, ex);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+
+        return _nodes;
+    }
+
+    /// <summary>Sends <paramref name="call"/> to every live node; calls are one-way so this never waits on a node.</summary>
+    public async Task BroadcastAsync(Action<IChatNode> call)
+    {
+        foreach (var node in await GetAsync())
+        {
+            call(node.Node);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The node directory did not answer; using the last known node list")]
+    private static partial void LogDirectoryUnavailable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,242 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Chat.Grains.Nodes;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Storage;
+using Orleans.Runtime;
+
+namespace Orleans.Chat.Grains.Rooms;
+
+public sealed partial class RoomGrain(
+    [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
+    IMessageStore store,
+    NodeList nodeList,
+    TimeProvider time,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+{
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
+    private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
+    private IGrainTimer? _pruneTimer;
+    private long _lastSeq;
+
+    private string RoomId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _lastSeq = await store.GetLastSeqAsync(RoomId, cancellationToken);
+        var roomId = RoomId;
+        await nodeList.BroadcastAsync(node => node.OnRoomActivated(roomId));
+    }
+
+    public async Task<JoinResult> Join(string userId)
+    {
+        ChatLimits.EnsureUserId(userId);
+        if (ChatLimits.TryParseDirectRoom(RoomId, out var a, out var b) && userId != a && userId != b)
+        {
+            throw new ChatException($"room {RoomId} is a direct room of two other users", ChatErrorCode.Forbidden);
+        }
+
+        if (!state.State.Members.Contains(userId))
+        {
+            state.State.Members.Add(userId);
+            if (state.State.CreatedAt is null)
+            {
+                state.State.CreatedAt = time.GetUtcNow();
+                if (!ChatLimits.IsDirectRoom(RoomId))
+                {
+                    state.State.Moderators.Add(userId);
+                }
+            }
+
+            await state.WriteStateAsync();
+            Fanout(new MemberEvent(RoomId, userId, Joined: true));
+        }
+
+        return new JoinResult(RoomId, _lastSeq, state.State.Members.Order(StringComparer.Ordinal).ToList());
+    }
+
+    public async Task Leave(string userId)
+    {
+        ChatLimits.EnsureUserId(userId);
+        if (state.State.Members.Remove(userId))
+        {
+            await state.WriteStateAsync();
+            Fanout(new MemberEvent(RoomId, userId, Joined: false));
+        }
+    }
+
+    public Task<bool> IsMember(string userId) => Task.FromResult(state.State.Members.Contains(userId));
+
+    public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
+
+    public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text)
+    {
+        ChatLimits.EnsureUserId(senderId);
+        ChatLimits.EnsureClientMsgId(clientMsgId);
+        ChatLimits.EnsureText(text);
+        EnsureMember(senderId);
+        if (ChatLimits.TryParseDirectRoom(RoomId, out var a, out var b)
+            && !(state.State.Members.Contains(a) && state.State.Members.Contains(b)))
+        {
+            throw new ChatException($"direct room {RoomId} needs both users", ChatErrorCode.DirectRoomIncomplete);
+        }
+
+        // A stale seq can only come from a write that failed after it reached the store, or from a
+        // second activation during a membership change; re-reading the room's end recovers both.
+        for (var attempt = 0; ; attempt++)
+        {
+            var message = new ChatMessage(RoomId, _lastSeq + 1, senderId, text, clientMsgId, time.GetUtcNow());
+            var result = await store.AppendAsync(message);
+            switch (result.Outcome)
+            {
+                case AppendOutcome.Stored:
+                    _lastSeq = message.Seq;
+                    Fanout(new MessageEvent(RoomId, message));
+                    return message;
+                case AppendOutcome.Duplicate when result.Message is { } original:
+                    return original;
+                case AppendOutcome.SeqTaken when attempt < 3:
+                    LogSeqTaken(logger, RoomId, message.Seq);
+                    _lastSeq = await store.GetLastSeqAsync(RoomId);
+                    break;
+                default:
+                    throw new InvalidOperationException($"message store refused seq {message.Seq} of room {RoomId}: {result.Outcome}");
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetHistory(string userId, long beforeSeq, int limit)
+    {
+        EnsureMember(userId);
+        ChatLimits.EnsureSeq(beforeSeq, "beforeSeq");
+        ChatLimits.EnsureHistoryLimit(limit);
+        return await store.GetBeforeAsync(RoomId, beforeSeq, limit);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> Resume(string userId, long afterSeq)
+    {
+        EnsureMember(userId);
+        ChatLimits.EnsureSeq(afterSeq, "afterSeq");
+        return await store.GetAfterAsync(RoomId, afterSeq, ChatLimits.MaxResumePage);
+    }
+
+    public Task Typing(string userId)
+    {
+        EnsureMember(userId);
+        Fanout(new TypingEvent(RoomId, userId));
+        return Task.CompletedTask;
+    }
+
+    public Task MarkRead(string userId, long seq)
+    {
+        EnsureMember(userId);
+        ChatLimits.EnsureSeq(seq, "seq");
+        Fanout(new ReadEvent(RoomId, userId, Math.Min(seq, _lastSeq)));
+        return Task.CompletedTask;
+    }
+
+    public async Task<ChatMessage> Edit(string userId, long seq, string text)
+    {
+        EnsureMember(userId);
+        ChatLimits.EnsureText(text);
+        var message = await GetStoredAsync(seq);
+        if (message.SenderId != userId)
+        {
+            throw new ChatException("only the sender may edit a message", ChatErrorCode.Forbidden);
+        }
+
+        if (message.Deleted)
+        {
+            throw new ChatException($"message {seq} was deleted", ChatErrorCode.NotFound);
+        }
+
+        var edited = message with { Text = text, EditedAt = time.GetUtcNow() };
+        await store.ReplaceAsync(edited);
+        Fanout(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
+        return edited;
+    }
+
+    public async Task Delete(string userId, long seq)
+    {
+        EnsureMember(userId);
+        var message = await GetStoredAsync(seq);
+        if (message.SenderId != userId && !state.State.Moderators.Contains(userId))
+        {
+            throw new ChatException("only the sender or a moderator may delete a message", ChatErrorCode.Forbidden);
+        }
+
+        if (!message.Deleted)
+        {
+            await store.ReplaceAsync(message with { Text = null, Deleted = true });
+            Fanout(new MessageDeletedEvent(RoomId, seq));
+        }
+    }
+
+    public Task<RoomSubscription> Subscribe(string nodeId, IChatNode node)
+    {
+        _nodes[nodeId] = node;
+        _pruneTimer ??= this.RegisterGrainTimer(PruneDeadNodesAsync, PruneEvery, PruneEvery);
+        return Task.FromResult(new RoomSubscription(RoomId, _lastSeq));
+    }
+
+    public Task Unsubscribe(string nodeId)
+    {
+        _nodes.Remove(nodeId);
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> GetRange(long afterSeq, long uptoSeq)
+    {
+        var count = (int)Math.Clamp(uptoSeq - afterSeq, 0, ChatLimits.MaxResumePage);
+        return count == 0 ? [] : await store.GetAfterAsync(RoomId, afterSeq, count);
+    }
+
+    private void EnsureMember(string userId)
+    {
+        if (!state.State.Members.Contains(userId))
+        {
+            throw ChatException.NotMember(RoomId);
+        }
+    }
+
+    private async Task<ChatMessage> GetStoredAsync(long seq)
+    {
+        if (seq < 1 || seq > _lastSeq)
+        {
+            throw new ChatException($"room {RoomId} has no message {seq}", ChatErrorCode.NotFound);
+        }
+
+        return await store.GetAsync(RoomId, seq)
+            ?? throw new ChatException($"room {RoomId} has no message {seq}", ChatErrorCode.NotFound);
+    }
+
+    /// <summary>One one-way call per subscribed node: the cost follows the nodes, not the members.</summary>
+    private void Fanout(RoomEvent roomEvent)
+    {
+        foreach (var node in _nodes.Values)
+        {
+            _ = node.OnRoomEvent(roomEvent);
+        }
+    }
+
+    private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)
+    {
+        var live = (await nodeList.GetAsync()).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        if (live.Count == 0)
+        {
+            // An empty list means the directory itself just restarted, not that every node died.
+            return;
+        }
+
+        foreach (var nodeId in _nodes.Keys.Where(id => !live.Contains(id)).ToList())
+        {
+            _nodes.Remove(nodeId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: seq {Seq} was already taken in the store; reloading the room's last seq")]
+    private static partial void LogSeqTaken(ILogger logger, string roomId, long seq);
+}

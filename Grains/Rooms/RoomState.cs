@@ -1,0 +1,19 @@
+namespace Orleans.Chat.Grains.Rooms;
+
+/// <summary>
+/// Durable part of a room. Messages are not here: they live in the message store, so this stays
+/// small however long the room's history grows.
+/// </summary>
+[GenerateSerializer, Alias("chat.RoomState")]
+public sealed class RoomState
+{
+    [Id(0)]
+    public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Users who may delete others' messages: the room's creator.</summary>
+    [Id(1)]
+    public HashSet<string> Moderators { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public DateTimeOffset? CreatedAt { get; set; }
+}

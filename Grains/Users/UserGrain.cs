@@ -1,0 +1,165 @@
+using Orleans.Chat.Grains.Nodes;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Users;
+using Orleans.Runtime;
+
+namespace Orleans.Chat.Grains.Users;
+
+public sealed class UserGrain(
+    [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
+    NodeList nodeList) : Grain, IUserGrain
+{
+    private static readonly TimeSpan CheckNodesEvery = TimeSpan.FromSeconds(20);
+
+    /// <summary>Live connections per node. Not durable: nodes announce them again when this grain reactivates.</summary>
+    private readonly Dictionary<string, (IChatNode Node, HashSet<string> Connections)> _connections = new(StringComparer.Ordinal);
+    private IGrainTimer? _nodeCheck;
+
+    private string UserId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var userId = UserId;
+        await nodeList.BroadcastAsync(node => node.OnUserActivated(userId));
+    }
+
+    public async Task<JoinResult> JoinRoom(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
+        if (state.State.Rooms.Add(roomId))
+        {
+            state.State.RoomsVersion++;
+            await state.WriteStateAsync();
+        }
+
+        NotifyRoomsChanged();
+        return result;
+    }
+
+    public async Task LeaveRoom(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(UserId);
+        if (state.State.Rooms.Remove(roomId))
+        {
+            state.State.LastRead.Remove(roomId);
+            state.State.RoomsVersion++;
+            await state.WriteStateAsync();
+        }
+
+        NotifyRoomsChanged();
+    }
+
+    public Task<UserRooms> GetRoomList() => Task.FromResult(CurrentRooms());
+
+    public async Task<UserRooms> Connect(string nodeId, IChatNode node, string connectionId)
+    {
+        var wasOnline = _connections.Count > 0;
+        if (!_connections.TryGetValue(nodeId, out var entry))
+        {
+            entry = (node, new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        entry.Connections.Add(connectionId);
+        _connections[nodeId] = (node, entry.Connections);
+        _nodeCheck ??= this.RegisterGrainTimer(DropDeadNodesAsync, new GrainTimerCreationOptions(CheckNodesEvery, CheckNodesEvery) { KeepAlive = true });
+        if (!wasOnline)
+        {
+            await BroadcastPresenceAsync(online: true);
+        }
+
+        return CurrentRooms();
+    }
+
+    public async Task Disconnect(string nodeId, string connectionId)
+    {
+        if (_connections.TryGetValue(nodeId, out var entry) && entry.Connections.Remove(connectionId) && entry.Connections.Count == 0)
+        {
+            await DropAsync(nodeId);
+        }
+    }
+
+    public Task DropNode(string nodeId) => DropAsync(nodeId);
+
+    public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
+
+    public async Task MarkRead(string roomId, long seq)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        if (!state.State.Rooms.Contains(roomId))
+        {
+            throw ChatException.NotMember(roomId);
+        }
+
+        var room = GrainFactory.GetGrain<IRoomGrain>(roomId);
+        var lastSeq = await room.GetLastSeq();
+        var read = Math.Min(seq, lastSeq);
+        await room.MarkRead(UserId, read);
+        if (read > state.State.LastRead.GetValueOrDefault(roomId))
+        {
+            state.State.LastRead[roomId] = read;
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<RoomSummary>> GetRooms()
+    {
+        var rooms = RoomIds();
+        var lastSeqs = await Task.WhenAll(rooms.Select(r => GrainFactory.GetGrain<IRoomGrain>(r).GetLastSeq()));
+        return rooms.Select((roomId, i) =>
+        {
+            var lastRead = Math.Min(state.State.LastRead.GetValueOrDefault(roomId), lastSeqs[i]);
+            return new RoomSummary(roomId, lastSeqs[i], lastRead, lastSeqs[i] - lastRead);
+        }).ToList();
+    }
+
+    private IReadOnlyList<string> RoomIds() => state.State.Rooms.Order(StringComparer.Ordinal).ToList();
+
+    private async Task DropAsync(string nodeId)
+    {
+        if (_connections.Remove(nodeId) && _connections.Count == 0)
+        {
+            _nodeCheck?.Dispose();
+            _nodeCheck = null;
+            await BroadcastPresenceAsync(online: false);
+        }
+    }
+
+    private UserRooms CurrentRooms() => new(state.State.RoomsVersion, RoomIds());
+
+    /// <summary>Every node with a connection of this user re-routes it; one-way, so a dead node costs nothing.</summary>
+    private void NotifyRoomsChanged()
+    {
+        var userId = UserId;
+        var rooms = CurrentRooms();
+        foreach (var (node, _) in _connections.Values)
+        {
+            _ = node.OnUserRoomsChanged(userId, rooms);
+        }
+    }
+
+    private Task BroadcastPresenceAsync(bool online)
+    {
+        var userId = UserId;
+        var rooms = RoomIds();
+        return rooms.Count == 0 ? Task.CompletedTask : nodeList.BroadcastAsync(node => node.OnPresence(userId, online, rooms));
+    }
+
+    /// <summary>A node killed without notice leaves its connections here; the directory tells which nodes still renew.</summary>
+    private async Task DropDeadNodesAsync(CancellationToken cancellationToken)
+    {
+        var live = (await nodeList.GetAsync()).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var nodeId in _connections.Keys.Where(id => !live.Contains(id)).ToList())
+        {
+            await DropAsync(nodeId);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Orleans.Chat.Grains.Users;
+
+[GenerateSerializer, Alias("chat.UserState")]
+public sealed class UserState
+{
+    [Id(0)]
+    public HashSet<string> Rooms { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The highest seq the user marked read, per room.</summary>
+    [Id(1)]
+    public Dictionary<string, long> LastRead { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Grows with every change of <see cref="Rooms"/>, so nodes can tell a newer list from an older one.</summary>
+    [Id(2)]
+    public long RoomsVersion { get; set; }
+}

@@ -1,0 +1,43 @@
+namespace Orleans.Chat.Silo.Options;
+
+public enum ClusteringMode
+{
+    /// <summary>A single silo on this machine; no outside service.</summary>
+    Localhost,
+
+    /// <summary>Cluster membership in Redis (<see cref="RedisOptions.ConnectionString"/>).</summary>
+    Redis,
+}
+
+/// <summary>How this node's silo finds the others. Section <c>Chat:Cluster</c>.</summary>
+public sealed class ChatClusterOptions
+{
+    public const string Section = "Chat:Cluster";
+
+    /// <summary>Membership provider. Default <c>Localhost</c>.</summary>
+    public ClusteringMode Clustering { get; set; } = ClusteringMode.Localhost;
+
+    /// <summary>Orleans cluster id; nodes with the same id form one cluster. Default <c>orleans-chat</c>.</summary>
+    public string ClusterId { get; set; } = "orleans-chat";
+
+    /// <summary>Orleans service id; keeps storage keys apart between deployments. Default <c>orleans-chat</c>.</summary>
+    public string ServiceId { get; set; } = "orleans-chat";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Address other silos use to reach this one. Default <c>127.0.0.1</c>.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}
+
+/// <summary>Redis used for membership and, when chosen, for storage. Section <c>Chat:Redis</c>.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Chat:Redis";
+
+    /// <summary>StackExchange.Redis connection string. Default <c>localhost:6379</c>.</summary>
+    public string ConnectionString { get; set; } = "localhost:6379";
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Chat.Edge.Routing;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Storage;
+
+namespace Orleans.Chat.Edge.Health;
+
+/// <summary>
+/// Healthy when this node's silo answers grain calls, the node is registered, and the message store
+/// answers. Each probe is bounded so a hung dependency reports unhealthy instead of hanging /health.
+/// </summary>
+public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store) : IHealthCheck
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["node"] = node.NodeId,
+            ["connections"] = node.ConnectionCount,
+        };
+
+        if (!node.IsStarted)
+        {
+            return HealthCheckResult.Unhealthy("the chat node has not started", data: data);
+        }
+
+        try
+        {
+            await grains.GetGrain<INodeDirectoryGrain>(0).GetNodes().WaitAsync(ProbeTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("the silo does not answer grain calls", ex, data);
+        }
+
+        try
+        {
+            if (!await store.PingAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken))
+            {
+                return HealthCheckResult.Unhealthy("the message store does not answer", data: data);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("the message store does not answer", ex, data);
+        }
+
+        return HealthCheckResult.Healthy("silo active, store reachable", data);
+    }
+}

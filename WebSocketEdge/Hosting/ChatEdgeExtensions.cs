@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Edge.Auth;
+using Orleans.Chat.Edge.Health;
+using Orleans.Chat.Edge.Hubs;
+using Orleans.Chat.Edge.RateLimiting;
+using Orleans.Chat.Edge.Routing;
+
+namespace Orleans.Chat.Edge.Hosting;
+
+public static class ChatEdgeExtensions
+{
+    /// <summary>The hub, its routing, auth, rate limits and health: everything the edge serves next to the silo.</summary>
+    public static WebApplicationBuilder AddChatEdge(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(services, builder.Configuration, EdgeOptions.Section);
+        AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, builder.Configuration, AuthOptions.Section);
+        AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, builder.Configuration, RateLimitOptions.Section);
+
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<UserRateLimiter>();
+        services.AddSingleton<LocalRoutes>();
+        services.AddSingleton<RoomFeeds>();
+        services.AddSingleton<ChatNode>();
+        services.AddHostedService<ChatNodeService>();
+        services.AddProblemDetails();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenIssuer>((jwt, issuer) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = issuer.ValidationParameters;
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on WebSockets; the official clients send the token as a query parameter.
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(HubNames.HubPath))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorization();
+
+        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddSignalR(o => o.AddFilter<ChatErrorFilter>())
+            .AddJsonProtocol(o =>
+            {
+                o.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+                o.PayloadSerializerOptions.Converters.Add(new UtcTimestampConverter());
+            });
+
+        services.AddHealthChecks().AddCheck<ChatHealthCheck>("chat");
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxConcurrentUpgradedConnections = context.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.MaxConnections ?? new EdgeOptions().MaxConnections);
+        return builder;
+    }
+
+    public static WebApplication MapChatEdge(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
+        {
+            app.MapPost(DevTokenEndpoint.Path, DevTokenEndpoint.Handle);
+        }
+
+        app.MapHub<ChatHub>(HubNames.HubPath);
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        return app;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}
+
+/// <summary>The hub's user is the token's <c>sub</c>.</summary>
+internal sealed class SubjectUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst("sub")?.Value;
+}
+
+/// <summary>Writes timestamps as ISO-8601 UTC with a <c>Z</c>, as the contract's <c>sentAt</c> asks.</summary>
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime);
+}

@@ -1,0 +1,51 @@
+namespace Orleans.Chat.Edge;
+
+/// <summary>The edge node itself. Section <c>Chat:Edge</c>.</summary>
+public sealed class EdgeOptions
+{
+    public const string Section = "Chat:Edge";
+
+    /// <summary>How often the node renews itself in the node directory. Default 5 s.</summary>
+    public TimeSpan NodeRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the node re-confirms every room subscription (a safety net; activations also trigger it). Default 30 s.</summary>
+    public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>WebSocket connections this node accepts before refusing more (keep under the process fd limit). Default 18000.</summary>
+    public long MaxConnections { get; set; } = 18_000;
+}
+
+/// <summary>Tokens. Section <c>Chat:Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Chat:Auth";
+
+    /// <summary>HMAC key for tokens, at least 32 characters. Empty: a random key per process (single node only). Default empty.</summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>Token issuer. Default <c>orleans-chat</c>.</summary>
+    public string Issuer { get; set; } = "orleans-chat";
+
+    /// <summary>Token audience. Default <c>orleans-chat</c>.</summary>
+    public string Audience { get; set; } = "orleans-chat";
+
+    /// <summary>How long an issued token is valid. Default 12 h.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Whether <c>POST /api/auth/dev-token</c> issues tokens to anyone who asks. Default false (true in appsettings of the embedded node and the local cluster).</summary>
+    public bool DevTokens { get; set; }
+
+    public override string ToString() => $"Issuer={Issuer}, Audience={Audience}, SigningKey={(SigningKey.Length == 0 ? "(random)" : "***")}";
+}
+
+/// <summary>Per-user send limits. Section <c>Chat:RateLimit</c>.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Chat:RateLimit";
+
+    /// <summary>Sends a user may make at once. The contract promises at least 30. Default 30.</summary>
+    public int Burst { get; set; } = 30;
+
+    /// <summary>Sustained sends per second per user. The contract promises at least 5. Default 5.</summary>
+    public double PerSecond { get; set; } = 5;
+}

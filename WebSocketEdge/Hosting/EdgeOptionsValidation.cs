@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Silo.Options;
+
+namespace Orleans.Chat.Edge;
+
+public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EdgeOptions options)
+    {
+        var errors = new List<string>();
+        if (options.NodeRenewInterval <= TimeSpan.Zero || options.NodeRenewInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"{EdgeOptions.Section}:NodeRenewInterval must be between 0 and 10 s so the directory (15 s expiry) keeps the node (was {options.NodeRenewInterval})");
+        }
+
+        if (options.ResubscribeInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{EdgeOptions.Section}:ResubscribeInterval must be at least 1 s (was {options.ResubscribeInterval})");
+        }
+
+        if (options.MaxConnections < 1)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxConnections must be positive (was {options.MaxConnections})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class AuthOptionsValidator(IOptions<ChatClusterOptions> cluster) : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var errors = new List<string>();
+        if (options.SigningKey.Length is > 0 and < 32)
+        {
+            errors.Add($"{AuthOptions.Section}:SigningKey must be at least 32 characters");
+        }
+
+        if (options.SigningKey.Length == 0 && cluster.Value.Clustering != ClusteringMode.Localhost)
+        {
+            errors.Add($"{AuthOptions.Section}:SigningKey must be set when nodes form a cluster ({ChatClusterOptions.Section}:Clustering={cluster.Value.Clustering}): every node must accept every token");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Issuer) || string.IsNullOrWhiteSpace(options.Audience))
+        {
+            errors.Add($"{AuthOptions.Section}:Issuer and {AuthOptions.Section}:Audience must not be empty");
+        }
+
+        if (options.TokenLifetime < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{AuthOptions.Section}:TokenLifetime must be at least 1 minute (was {options.TokenLifetime})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Burst < 30)
+        {
+            errors.Add($"{RateLimitOptions.Section}:Burst must be at least 30, the burst the client contract promises (was {options.Burst})");
+        }
+
+        if (options.PerSecond < 5)
+        {
+            errors.Add($"{RateLimitOptions.Section}:PerSecond must be at least 5, the rate the client contract promises (was {options.PerSecond})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Chat.Edge.RateLimiting;
+using Orleans.Chat.Edge.Routing;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Edge.Hubs;
+
+/// <summary>
+/// The client contract's hub. It checks input, then hands each call to one grain; rooms and users
+/// do the work, <see cref="ChatNode"/> does the routing. <see cref="ChatErrorFilter"/> turns refusals
+/// into <see cref="HubException"/>s with the reason.
+/// </summary>
+[Authorize]
+public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter) : Hub
+{
+    private string UserId => Context.UserIdentifier ?? throw new HubException("the token names no user");
+
+    public override Task OnConnectedAsync() => node.ConnectAsync(UserId, Context.ConnectionId);
+
+    public override Task OnDisconnectedAsync(Exception? exception) => node.DisconnectAsync(UserId, Context.ConnectionId);
+
+    public async Task<JoinRoomResult> JoinRoom(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        var user = grains.GetGrain<IUserGrain>(UserId);
+        var result = await user.JoinRoom(roomId);
+        await RouteLocallyAsync(UserId, user);
+        return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members);
+    }
+
+    public async Task LeaveRoom(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        var user = grains.GetGrain<IUserGrain>(UserId);
+        await user.LeaveRoom(roomId);
+        await RouteLocallyAsync(UserId, user);
+    }
+
+    public Task<ChatMessage> SendMessage(string roomId, string clientMsgId, string text)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        CheckMessage(clientMsgId, text);
+        TakeSendToken();
+        return grains.GetGrain<IRoomGrain>(roomId).Send(UserId, clientMsgId, text);
+    }
+
+    public async Task<ChatMessage> SendDirect(string toUserId, string clientMsgId, string text)
+    {
+        ChatLimits.EnsureUserId(toUserId);
+        if (toUserId == UserId)
+        {
+            throw new ChatException("a direct message needs another user");
+        }
+
+        CheckMessage(clientMsgId, text);
+        TakeSendToken();
+        var roomId = ChatLimits.DirectRoomId(UserId, toUserId);
+        var room = grains.GetGrain<IRoomGrain>(roomId);
+        try
+        {
+            return await room.Send(UserId, clientMsgId, text);
+        }
+        catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
+        {
+            // First message between the two (or one of them left): both become members, then send.
+            var me = grains.GetGrain<IUserGrain>(UserId);
+            await me.JoinRoom(roomId);
+            await grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
+            await RouteLocallyAsync(UserId, me);
+            return await room.Send(UserId, clientMsgId, text);
+        }
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> GetHistory(string roomId, long? beforeSeq, int limit)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        ChatLimits.EnsureHistoryLimit(limit);
+        return grains.GetGrain<IRoomGrain>(roomId).GetHistory(UserId, beforeSeq ?? 0, limit);
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> Resume(string roomId, long afterSeq)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        return grains.GetGrain<IRoomGrain>(roomId).Resume(UserId, afterSeq);
+    }
+
+    public Task Typing(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        return grains.GetGrain<IRoomGrain>(roomId).Typing(UserId);
+    }
+
+    public Task MarkRead(string roomId, long seq)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        return grains.GetGrain<IUserGrain>(UserId).MarkRead(roomId, seq);
+    }
+
+    public Task<ChatMessage> EditMessage(string roomId, long seq, string text)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        ChatLimits.EnsureText(text);
+        return grains.GetGrain<IRoomGrain>(roomId).Edit(UserId, seq, text);
+    }
+
+    public Task DeleteMessage(string roomId, long seq)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        return grains.GetGrain<IRoomGrain>(roomId).Delete(UserId, seq);
+    }
+
+    public Task<IReadOnlyList<RoomSummary>> GetRooms() => grains.GetGrain<IUserGrain>(UserId).GetRooms();
+
+    private static void CheckMessage(string clientMsgId, string text)
+    {
+        ChatLimits.EnsureClientMsgId(clientMsgId);
+        ChatLimits.EnsureText(text);
+    }
+
+    private void TakeSendToken()
+    {
+        if (!limiter.TryAcquire(UserId, out var retryAfter))
+        {
+            var seconds = Math.Max(0.1, Math.Ceiling(retryAfter.TotalSeconds * 10) / 10);
+            throw new ChatException($"rate limit exceeded, retry in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s", ChatErrorCode.RateLimited);
+        }
+    }
+
+    /// <summary>
+    /// Applies the user's new room list on this node before the call returns, so the caller's
+    /// connections receive the room's events from now on (other nodes learn it from the user grain).
+    /// </summary>
+    private async Task RouteLocallyAsync(string userId, IUserGrain user)
+    {
+        var rooms = await user.GetRoomList();
+        await node.ApplyRoomsAsync(userId, rooms);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Orleans.Chat.Edge.Hubs;
+
+/// <summary>Names fixed by the client contract: the hub path and the events the server sends.</summary>
+public static class HubNames
+{
+    public const string HubPath = "/hubs/chat";
+
+    public const string Message = "message";
+    public const string MemberJoined = "memberJoined";
+    public const string MemberLeft = "memberLeft";
+    public const string Typing = "typing";
+    public const string Read = "read";
+    public const string Presence = "presence";
+    public const string MessageEdited = "messageEdited";
+    public const string MessageDeleted = "messageDeleted";
+
+    /// <summary>Sent to a node's clients when it drains, so they reconnect elsewhere before it stops.</summary>
+    public const string Reconnect = "reconnect";
+
+    public static string RoomGroup(string roomId) => "r:" + roomId;
+
+    public static string UserGroup(string userId) => "u:" + userId;
+}

@@ -1,0 +1,10 @@
+namespace Orleans.Chat.Edge.Hubs;
+
+/// <summary>Payload of <c>memberJoined</c> / <c>memberLeft</c>.</summary>
+public sealed record MemberPayload(string RoomId, string UserId);
+
+/// <summary>Payload of <c>presence</c>.</summary>
+public sealed record PresencePayload(string UserId, bool Online);
+
+/// <summary>What <c>JoinRoom</c> returns.</summary>
+public sealed record JoinRoomResult(string RoomId, long LastSeq, IReadOnlyList<string> Members);

@@ -1,0 +1,192 @@
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Chat.Edge.Hubs;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Edge.Routing;
+
+/// <summary>
+/// This node as the grains see it: the receiver of room and user events, and the owner of local
+/// routing. The hub tells it about connections; grains call it one-way through its observer reference.
+/// </summary>
+public sealed partial class ChatNode(
+    IGrainFactory grains,
+    IHubContext<ChatHub> hub,
+    LocalRoutes routes,
+    RoomFeeds feeds,
+    ILogger<ChatNode> logger) : IChatNode
+{
+    private IChatNode? _reference;
+
+    /// <summary>Unique per process, so a restarted node is never mistaken for its previous life.</summary>
+    public string NodeId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    public bool IsStarted => _reference is not null;
+
+    public int ConnectionCount => routes.ConnectionCount;
+
+    public IChatNode Reference => _reference ?? throw new InvalidOperationException("the chat node has not started");
+
+    /// <summary>Creates the observer reference; needs the co-hosted silo to be running.</summary>
+    public IChatNode Start()
+    {
+        _reference = grains.CreateObjectReference<IChatNode>(this);
+        feeds.Start(NodeId, _reference);
+        return _reference;
+    }
+
+    public void Stop()
+    {
+        feeds.Stop();
+        if (_reference is not null)
+        {
+            grains.DeleteObjectReference<IChatNode>(_reference);
+        }
+    }
+
+    /// <summary>
+    /// Registers a connection and routes it to every room of its user. Completes once the node is
+    /// subscribed to those rooms, so nothing sent after the hub's connect step is missed.
+    /// </summary>
+    public async Task ConnectAsync(string userId, string connectionId)
+    {
+        routes.AddConnection(userId, connectionId);
+        await hub.Groups.AddToGroupAsync(connectionId, HubNames.UserGroup(userId));
+        var rooms = await grains.GetGrain<IUserGrain>(userId).Connect(NodeId, Reference, connectionId);
+        await ApplyRoomsAsync(userId, rooms, connectionId);
+    }
+
+    public async Task DisconnectAsync(string userId, string connectionId)
+    {
+        foreach (var roomId in routes.RemoveConnection(userId, connectionId))
+        {
+            feeds.Sync(roomId);
+        }
+
+        await grains.GetGrain<IUserGrain>(userId).Disconnect(NodeId, connectionId);
+    }
+
+    /// <summary>
+    /// Routes the user's local connections to the rooms in <paramref name="rooms"/>. Only newly added
+    /// rooms are routed for existing connections; a new connection is routed to all of them.
+    /// </summary>
+    public async Task ApplyRoomsAsync(string userId, UserRooms rooms, string? newConnectionId = null)
+    {
+        if (routes.ApplyRooms(userId, rooms) is not { } change)
+        {
+            return;
+        }
+
+        foreach (var connectionId in change.Connections)
+        {
+            var toAdd = connectionId == newConnectionId ? change.AllRooms : change.Added;
+            foreach (var roomId in toAdd)
+            {
+                await hub.Groups.AddToGroupAsync(connectionId, HubNames.RoomGroup(roomId));
+            }
+
+            foreach (var roomId in change.Removed)
+            {
+                await hub.Groups.RemoveFromGroupAsync(connectionId, HubNames.RoomGroup(roomId));
+            }
+        }
+
+        foreach (var roomId in change.Emptied)
+        {
+            feeds.Sync(roomId);
+        }
+
+        var subscribe = newConnectionId is null ? change.Added : change.AllRooms;
+        await Task.WhenAll(subscribe.Select(feeds.SyncAsync));
+    }
+
+    /// <summary>Asks every room with local members to confirm the subscription; catches rooms that reactivated unnoticed.</summary>
+    public void ResubscribeAll()
+    {
+        foreach (var roomId in routes.RoomsWithLocalMembers())
+        {
+            feeds.Sync(roomId, force: true);
+        }
+    }
+
+    public Task OnRoomEvent(RoomEvent roomEvent)
+    {
+        feeds.Post(roomEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomActivated(string roomId)
+    {
+        if (routes.HasLocalMembers(roomId))
+        {
+            feeds.Sync(roomId, force: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnUserActivated(string userId)
+    {
+        var connections = routes.ConnectionsOf(userId);
+        if (connections.Count > 0)
+        {
+            _ = Task.Run(() => AnnounceAsync(userId, connections));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnUserRoomsChanged(string userId, UserRooms rooms)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ApplyRoomsAsync(userId, rooms);
+            }
+            catch (Exception ex)
+            {
+                LogRoutingFailed(logger, userId, ex);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
+    {
+        var payload = new PresencePayload(userId, online);
+        foreach (var recipient in routes.UsersSharing(userId, roomIds))
+        {
+            _ = hub.Clients.Group(HubNames.UserGroup(recipient)).SendAsync(HubNames.Presence, payload);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The user's grain restarted and forgot this node's connections: tell it again.</summary>
+    private async Task AnnounceAsync(string userId, IReadOnlyList<string> connections)
+    {
+        try
+        {
+            var user = grains.GetGrain<IUserGrain>(userId);
+            UserRooms? rooms = null;
+            foreach (var connectionId in connections)
+            {
+                rooms = await user.Connect(NodeId, Reference, connectionId);
+            }
+
+            if (rooms is not null)
+            {
+                await ApplyRoomsAsync(userId, rooms);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRoutingFailed(logger, userId, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Routing of user {UserId} could not be updated")]
+    private static partial void LogRoutingFailed(ILogger logger, string userId, Exception exception);
+}
