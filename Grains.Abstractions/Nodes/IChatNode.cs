@@ -22,9 +22,12 @@ public interface IChatNode : IGrainObserver
     [OneWay, Alias("OnUserActivated")]
     Task OnUserActivated(string userId);
 
-    /// <summary>The user joined or left a room; the node adds or removes that user's local connections.</summary>
-    [OneWay, Alias("OnUserRoomsChanged")]
-    Task OnUserRoomsChanged(string userId, UserRooms rooms);
+    /// <summary>
+    /// The user joined or left a room; the node routes that user's local connections accordingly.
+    /// Awaited (with a short bound) so that a join returns only once the user's connections get the room's events.
+    /// </summary>
+    [Alias("ApplyUserRooms")]
+    Task ApplyUserRooms(string userId, UserRooms rooms);
 
     /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
     [OneWay, Alias("OnPresence")]

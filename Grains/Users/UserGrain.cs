@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Messages;
 using Orleans.Chat.Nodes;
@@ -7,11 +8,13 @@ using Orleans.Runtime;
 
 namespace Orleans.Chat.Grains.Users;
 
-public sealed class UserGrain(
+public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
-    NodeList nodeList) : Grain, IUserGrain
+    NodeList nodeList,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan CheckNodesEvery = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan NodeCallTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Live connections per node. Not durable: nodes announce them again when this grain reactivates.</summary>
     private readonly Dictionary<string, (IChatNode Node, HashSet<string> Connections)> _connections = new(StringComparer.Ordinal);
@@ -35,7 +38,7 @@ public sealed class UserGrain(
             await state.WriteStateAsync();
         }
 
-        NotifyRoomsChanged();
+        await NotifyRoomsChangedAsync();
         return result;
     }
 
@@ -50,7 +53,7 @@ public sealed class UserGrain(
             await state.WriteStateAsync();
         }
 
-        NotifyRoomsChanged();
+        await NotifyRoomsChangedAsync();
     }
 
     public Task<UserRooms> GetRoomList() => Task.FromResult(CurrentRooms());
@@ -130,16 +133,33 @@ public sealed class UserGrain(
 
     private UserRooms CurrentRooms() => new(state.State.RoomsVersion, RoomIds());
 
-    /// <summary>Every node with a connection of this user re-routes it; one-way, so a dead node costs nothing.</summary>
-    private void NotifyRoomsChanged()
+    /// <summary>
+    /// Every node with a connection of this user re-routes it before the join or leave returns. A
+    /// node that does not answer in time (killed, not yet declared dead) is not waited for: its
+    /// clients reconnect elsewhere and get the new list on connect.
+    /// </summary>
+    private async Task NotifyRoomsChangedAsync()
     {
+        if (_connections.Count == 0)
+        {
+            return;
+        }
+
         var userId = UserId;
         var rooms = CurrentRooms();
-        foreach (var (node, _) in _connections.Values)
+        var calls = _connections.Values.Select(c => c.Node.ApplyUserRooms(userId, rooms)).ToList();
+        try
         {
-            _ = node.OnUserRoomsChanged(userId, rooms);
+            await Task.WhenAll(calls).WaitAsync(NodeCallTimeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogNodeNotRouted(logger, userId, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm the new room list in time")]
+    private static partial void LogNodeNotRouted(ILogger logger, string userId, Exception exception);
 
     private Task BroadcastPresenceAsync(bool online)
     {

@@ -26,18 +26,15 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     public async Task<JoinRoomResult> JoinRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
-        var user = grains.GetGrain<IUserGrain>(UserId);
-        var result = await user.JoinRoom(roomId);
-        await RouteLocallyAsync(UserId, user);
+        // The user grain returns once every node holding the user's connections routes them to the room.
+        var result = await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
         return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members);
     }
 
     public async Task LeaveRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
-        var user = grains.GetGrain<IUserGrain>(UserId);
-        await user.LeaveRoom(roomId);
-        await RouteLocallyAsync(UserId, user);
+        await grains.GetGrain<IUserGrain>(UserId).LeaveRoom(roomId);
     }
 
     public Task<ChatMessage> SendMessage(string roomId, string clientMsgId, string text)
@@ -67,10 +64,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
             // First message between the two (or one of them left): both become members, then send.
-            var me = grains.GetGrain<IUserGrain>(UserId);
-            await me.JoinRoom(roomId);
-            await grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
-            await RouteLocallyAsync(UserId, me);
+            await Task.WhenAll(grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId), grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId));
             return await room.Send(UserId, clientMsgId, text);
         }
     }
@@ -128,15 +122,5 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
             var seconds = Math.Max(0.1, Math.Ceiling(retryAfter.TotalSeconds * 10) / 10);
             throw new ChatException($"rate limit exceeded, retry in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s", ChatErrorCode.RateLimited);
         }
-    }
-
-    /// <summary>
-    /// Applies the user's new room list on this node before the call returns, so the caller's
-    /// connections receive the room's events from now on (other nodes learn it from the user grain).
-    /// </summary>
-    private async Task RouteLocallyAsync(string userId, IUserGrain user)
-    {
-        var rooms = await user.GetRoomList();
-        await node.ApplyRoomsAsync(userId, rooms);
     }
 }

@@ -137,21 +137,7 @@ public sealed partial class ChatNode(
         return Task.CompletedTask;
     }
 
-    public Task OnUserRoomsChanged(string userId, UserRooms rooms)
-    {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await ApplyRoomsAsync(userId, rooms);
-            }
-            catch (Exception ex)
-            {
-                LogRoutingFailed(logger, userId, ex);
-            }
-        });
-        return Task.CompletedTask;
-    }
+    public Task ApplyUserRooms(string userId, UserRooms rooms) => ApplyRoomsAsync(userId, rooms);
 
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
