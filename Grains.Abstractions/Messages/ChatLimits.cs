@@ -15,7 +15,8 @@ public static partial class ChatLimits
     public const int MaxResumePage = 1000;
     public const string DirectRoomPrefix = "dm:";
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" would also accept a trailing newline.
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 
     public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);

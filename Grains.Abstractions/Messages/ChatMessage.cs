@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orleans.Chat.Messages;
 
 /// <summary>A message as stored and delivered. <see cref="Seq"/> starts at 1 per room and has no gaps.</summary>
@@ -10,4 +12,4 @@ public sealed record ChatMessage(
     [property: Id(4)] string ClientMsgId,
     [property: Id(5)] DateTimeOffset SentAt,
     [property: Id(6)] DateTimeOffset? EditedAt = null,
-    [property: Id(7)] bool Deleted = false);
+    [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Deleted = false);

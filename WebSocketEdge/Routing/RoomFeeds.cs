@@ -17,6 +17,12 @@ public sealed partial class RoomFeeds
     /// <summary>Messages held back waiting for a gap to fill; past this the gap is given up (clients still have Resume).</summary>
     private const int MaxPending = 1000;
 
+    /// <summary>
+    /// Grain-to-node calls are not ordered, so a later seq often overtakes an earlier one by a few
+    /// microseconds. A gap is only fetched from the room if it is still open after this long.
+    /// </summary>
+    private static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(250);
+
     private readonly Shard[] _shards;
     private readonly IGrainFactory _grains;
     private readonly IHubContext<ChatHub> _hub;
@@ -57,16 +63,17 @@ public sealed partial class RoomFeeds
         }
     }
 
-    public void Post(RoomEvent roomEvent) => ShardOf(roomEvent.RoomId).Work.Writer.TryWrite(new Work(roomEvent.RoomId, roomEvent, false, null));
+    public void Post(RoomEvent roomEvent) => ShardOf(roomEvent.RoomId).Work.Writer.TryWrite(new Work(WorkKind.Deliver, roomEvent.RoomId, roomEvent, null));
 
     /// <summary>Subscribes or unsubscribes the room to match local interest; <paramref name="force"/> subscribes again even if subscribed.</summary>
-    public void Sync(string roomId, bool force = false) => ShardOf(roomId).Work.Writer.TryWrite(new Work(roomId, null, force, null));
+    public void Sync(string roomId, bool force = false) =>
+        ShardOf(roomId).Work.Writer.TryWrite(new Work(force ? WorkKind.ForceSync : WorkKind.Sync, roomId, null, null));
 
     /// <summary>Like <see cref="Sync"/>, and completes once the room's subscription is in place.</summary>
     public Task SyncAsync(string roomId)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!ShardOf(roomId).Work.Writer.TryWrite(new Work(roomId, null, false, done)))
+        if (!ShardOf(roomId).Work.Writer.TryWrite(new Work(WorkKind.Sync, roomId, null, done)))
         {
             done.TrySetException(new InvalidOperationException("this node is stopping"));
         }
@@ -76,16 +83,24 @@ public sealed partial class RoomFeeds
 
     private Shard ShardOf(string roomId) => _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(roomId) % (uint)_shards.Length)];
 
-    private readonly record struct Work(string RoomId, RoomEvent? Event, bool Force, TaskCompletionSource? Done);
+    private enum WorkKind
+    {
+        Deliver,
+        Sync,
+        ForceSync,
+        GapCheck,
+    }
+
+    private readonly record struct Work(WorkKind Kind, string RoomId, RoomEvent? Event, TaskCompletionSource? Done);
 
     /// <summary>What this node has delivered of one room.</summary>
-    private sealed class Feed
+    private sealed class Feed(long lastSeq)
     {
-        public bool Subscribed { get; set; }
+        public bool Subscribed { get; set; } = true;
 
-        public long LastDelivered { get; set; }
+        public bool GapCheckScheduled { get; set; }
 
-        public SortedList<long, ChatMessage> Pending { get; } = [];
+        public SeqOrder Order { get; } = new(lastSeq);
     }
 
     private sealed class Shard(RoomFeeds owner)
@@ -102,13 +117,17 @@ public sealed partial class RoomFeeds
             {
                 try
                 {
-                    if (work.Event is { } roomEvent)
+                    switch (work.Kind)
                     {
-                        await DeliverAsync(roomEvent);
-                    }
-                    else
-                    {
-                        await SyncAsync(work.RoomId, work.Force);
+                        case WorkKind.Deliver when work.Event is { } roomEvent:
+                            await DeliverAsync(roomEvent);
+                            break;
+                        case WorkKind.GapCheck:
+                            await CheckGapAsync(work.RoomId);
+                            break;
+                        default:
+                            await SyncAsync(work.RoomId, work.Kind == WorkKind.ForceSync);
+                            break;
                     }
 
                     work.Done?.TrySetResult();
@@ -139,12 +158,12 @@ public sealed partial class RoomFeeds
                 if (feed is null)
                 {
                     // New interest: what came before is the clients' to fetch with Resume or history.
-                    _feeds[roomId] = new Feed { Subscribed = true, LastDelivered = subscription.LastSeq };
+                    _feeds[roomId] = new Feed(subscription.LastSeq);
                     return;
                 }
 
                 feed.Subscribed = true;
-                if (subscription.LastSeq > feed.LastDelivered)
+                if (subscription.LastSeq > feed.Order.LastDelivered)
                 {
                     // The room reactivated (or a fan-out was lost): deliver what this node missed.
                     await FillGapAsync(room, roomId, feed, subscription.LastSeq);
@@ -176,56 +195,62 @@ public sealed partial class RoomFeeds
                 return;
             }
 
-            if (message.Seq <= feed.LastDelivered)
+            owner.SendMessages(feed.Order.Offer(message));
+            if (!feed.Order.HasGap)
             {
                 return;
             }
 
-            if (message.Seq > feed.LastDelivered + 1)
+            if (feed.Order.PendingCount > MaxPending)
             {
-                feed.Pending[message.Seq] = message;
-                await FillGapAsync(owner._grains.GetGrain<IRoomGrain>(message.RoomId), message.RoomId, feed, message.Seq - 1);
+                await CheckGapAsync(message.RoomId);
+            }
+            else if (!feed.GapCheckScheduled)
+            {
+                feed.GapCheckScheduled = true;
+                var roomId = message.RoomId;
+                _ = Task.Delay(GapWait).ContinueWith(_ => Work.Writer.TryWrite(new Work(WorkKind.GapCheck, roomId, null, null)), TaskScheduler.Default);
+            }
+        }
+
+        /// <summary>Fetches whatever is still missing below the held-back messages from the room, then delivers in order.</summary>
+        private async Task CheckGapAsync(string roomId)
+        {
+            if (!_feeds.TryGetValue(roomId, out var feed))
+            {
                 return;
             }
 
-            owner.SendMessage(message);
-            feed.LastDelivered = message.Seq;
-            DrainPending(feed);
+            feed.GapCheckScheduled = false;
+            if (feed.Order.HasGap)
+            {
+                await FillGapAsync(owner._grains.GetGrain<IRoomGrain>(roomId), roomId, feed, feed.Order.HighestPending);
+            }
         }
 
         private async Task FillGapAsync(IRoomGrain room, string roomId, Feed feed, long uptoSeq)
         {
-            var missing = await room.GetRange(feed.LastDelivered, uptoSeq);
+            var missing = await room.GetRange(feed.Order.LastDelivered, uptoSeq);
             foreach (var message in missing)
             {
-                if (message.Seq == feed.LastDelivered + 1)
-                {
-                    owner.SendMessage(message);
-                    feed.LastDelivered = message.Seq;
-                }
+                owner.SendMessages(feed.Order.Offer(message));
             }
 
-            DrainPending(feed);
-            if (feed.Pending.Count > MaxPending)
+            LogGapFilled(owner._logger, roomId, missing.Count);
+            if (feed.Order.HasGap && (feed.Order.PendingCount > MaxPending || missing.Count == 0))
             {
-                LogGapAbandoned(owner._logger, roomId, feed.LastDelivered, feed.Pending.Keys[0]);
-                feed.LastDelivered = feed.Pending.Keys[0] - 1;
-                DrainPending(feed);
+                // The store has nothing more for the hole: continue after it rather than hold the room back.
+                LogGapAbandoned(owner._logger, roomId, feed.Order.LastDelivered);
+                owner.SendMessages(feed.Order.SkipGap());
             }
         }
+    }
 
-        private void DrainPending(Feed feed)
+    private void SendMessages(IReadOnlyList<ChatMessage> messages)
+    {
+        foreach (var message in messages)
         {
-            while (feed.Pending.Count > 0 && feed.Pending.Keys[0] <= feed.LastDelivered + 1)
-            {
-                var next = feed.Pending.Values[0];
-                feed.Pending.RemoveAt(0);
-                if (next.Seq == feed.LastDelivered + 1)
-                {
-                    owner.SendMessage(next);
-                    feed.LastDelivered = next.Seq;
-                }
-            }
+            SendMessage(message);
         }
     }
 
@@ -262,8 +287,11 @@ public sealed partial class RoomFeeds
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: routing work failed; the next resubscription retries it")]
     private static partial void LogRoomWorkFailed(ILogger logger, string roomId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: gap after seq {LastDelivered} not filled; continuing at {NextSeq} (clients fill it with Resume)")]
-    private static partial void LogGapAbandoned(ILogger logger, string roomId, long lastDelivered, long nextSeq);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: gap after seq {LastDelivered} not filled; skipping it (clients fill it with Resume)")]
+    private static partial void LogGapAbandoned(ILogger logger, string roomId, long lastDelivered);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Room {RoomId}: filled a gap with {Count} messages from the room")]
+    private static partial void LogGapFilled(ILogger logger, string roomId, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A socket write failed")]
     private static partial void LogSendFailed(ILogger logger, Exception? exception);

@@ -9,7 +9,15 @@ public sealed class EdgeNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Node = await EdgeProcess.StartAsync();
 
-    public async Task DisposeAsync() => await Node.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("CHAT_TEST_NODE_LOG") is { Length: > 0 } path)
+        {
+            await File.WriteAllTextAsync(path, Node.Output);
+        }
+
+        await Node.DisposeAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

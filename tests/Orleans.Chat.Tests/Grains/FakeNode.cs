@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Tests.Grains;
+
+/// <summary>An edge node stand-in that records what grains send it.</summary>
+public sealed class FakeNode : IChatNode
+{
+    public Channel<RoomEvent> Events { get; } = Channel.CreateUnbounded<RoomEvent>();
+
+    public ConcurrentQueue<string> ActivatedRooms { get; } = new();
+
+    public ConcurrentQueue<(string UserId, bool Online)> Presence { get; } = new();
+
+    public ConcurrentQueue<(string UserId, UserRooms Rooms)> RoomLists { get; } = new();
+
+    public Task OnRoomEvent(RoomEvent roomEvent)
+    {
+        Events.Writer.TryWrite(roomEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomActivated(string roomId)
+    {
+        ActivatedRooms.Enqueue(roomId);
+        return Task.CompletedTask;
+    }
+
+    public Task OnUserActivated(string userId) => Task.CompletedTask;
+
+    public Task ApplyUserRooms(string userId, UserRooms rooms)
+    {
+        RoomLists.Enqueue((userId, rooms));
+        return Task.CompletedTask;
+    }
+
+    public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
+    {
+        Presence.Enqueue((userId, online));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The next <paramref name="count"/> message events, in arrival order.</summary>
+    public async Task<List<ChatMessage>> NextMessagesAsync(int count)
+    {
+        var result = new List<ChatMessage>();
+        using var cts = new CancellationTokenSource(Infrastructure.TestIds.Timeout);
+        while (result.Count < count)
+        {
+            if (await Events.Reader.ReadAsync(cts.Token) is MessageEvent m)
+            {
+                result.Add(m.Message);
+            }
+        }
+
+        return result;
+    }
+}

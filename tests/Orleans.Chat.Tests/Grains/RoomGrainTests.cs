@@ -1,0 +1,247 @@
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Tests.Infrastructure;
+using Orleans.Chat.Users;
+using Orleans.Runtime;
+
+namespace Orleans.Chat.Tests.Grains;
+
+[Collection(ChatClusterCollection.Name)]
+public sealed class RoomGrainTests(ChatClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    [Fact]
+    public async Task Concurrent_senders_get_dense_unique_seqs()
+    {
+        var roomId = TestIds.Room();
+        var users = Enumerable.Range(0, 6).Select(i => TestIds.User($"s{i}")).ToList();
+        var room = Grains.GetGrain<IRoomGrain>(roomId);
+        foreach (var user in users)
+        {
+            await room.Join(user).WaitAsync(TestIds.Timeout);
+        }
+
+        var sends = users.SelectMany(user => Enumerable.Range(0, 20).Select(i => room.Send(user, $"m{i}", $"hello {i}")));
+        var stored = await Task.WhenAll(sends).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), stored.Select(m => m.Seq).Order());
+        var history = await ReadAllAsync(room, users[0]);
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), history.Select(m => m.Seq));
+        Assert.Equal(120, history.Select(m => (m.SenderId, m.ClientMsgId)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Resending_the_same_client_message_id_returns_the_original_and_stores_once()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var first = await room.Send(alice, "same-id", "first text").WaitAsync(TestIds.Timeout);
+        var again = await room.Send(alice, "same-id", "different text").WaitAsync(TestIds.Timeout);
+        var other = await room.Send(alice, "other-id", "second").WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(first, again);
+        Assert.Equal("first text", again.Text);
+        Assert.Equal(2, other.Seq);
+        Assert.Equal(2, (await room.GetHistory(alice, 0, 50).WaitAsync(TestIds.Timeout)).Count);
+    }
+
+    [Fact]
+    public async Task Same_client_message_id_from_two_senders_is_two_messages()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var bob = TestIds.User("bob");
+        await room.Join(bob).WaitAsync(TestIds.Timeout);
+
+        var a = await room.Send(alice, "id-1", "from alice").WaitAsync(TestIds.Timeout);
+        var b = await room.Send(bob, "id-1", "from bob").WaitAsync(TestIds.Timeout);
+
+        Assert.NotEqual(a.Seq, b.Seq);
+        Assert.Equal("from bob", b.Text);
+    }
+
+    [Fact]
+    public async Task Membership_and_seq_survive_deactivation()
+    {
+        var roomId = TestIds.Room();
+        var alice = TestIds.User("alice");
+        await Grains.GetGrain<IUserGrain>(alice).JoinRoom(roomId).WaitAsync(TestIds.Timeout);
+        await Grains.GetGrain<IRoomGrain>(roomId).Send(alice, "c1", "before").WaitAsync(TestIds.Timeout);
+
+        var before = await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetTotalActivationCount().WaitAsync(TestIds.Timeout);
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero).WaitAsync(TestIds.Timeout);
+        var after = await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetTotalActivationCount().WaitAsync(TestIds.Timeout);
+        Assert.True(after < before, $"activations were not collected ({before} → {after})");
+
+        var room = Grains.GetGrain<IRoomGrain>(roomId);
+        Assert.True(await room.IsMember(alice).WaitAsync(TestIds.Timeout));
+        Assert.Contains(roomId, (await Grains.GetGrain<IUserGrain>(alice).GetRoomList().WaitAsync(TestIds.Timeout)).Rooms);
+        var next = await room.Send(alice, "c2", "after").WaitAsync(TestIds.Timeout);
+        Assert.Equal(2, next.Seq);
+    }
+
+    [Fact]
+    public async Task History_pages_backwards_in_ascending_order()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        for (var i = 1; i <= 25; i++)
+        {
+            await room.Send(alice, $"c{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+        }
+
+        var newest = await room.GetHistory(alice, 0, 10).WaitAsync(TestIds.Timeout);
+        var older = await room.GetHistory(alice, newest[0].Seq, 10).WaitAsync(TestIds.Timeout);
+        var oldest = await room.GetHistory(alice, older[0].Seq, 10).WaitAsync(TestIds.Timeout);
+        var none = await room.GetHistory(alice, 1, 10).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(Seqs(16, 25), newest.Select(m => m.Seq));
+        Assert.Equal(Seqs(6, 15), older.Select(m => m.Seq));
+        Assert.Equal(Seqs(1, 5), oldest.Select(m => m.Seq));
+        Assert.Empty(none);
+        Assert.Equal("text 16", newest[0].Text);
+    }
+
+    [Fact]
+    public async Task Resume_returns_exactly_the_messages_after_a_seq()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        for (var i = 1; i <= 12; i++)
+        {
+            await room.Send(alice, $"c{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+        }
+
+        Assert.Equal(Seqs(8, 12), (await room.Resume(alice, 7).WaitAsync(TestIds.Timeout)).Select(m => m.Seq));
+        Assert.Empty(await room.Resume(alice, 12).WaitAsync(TestIds.Timeout));
+        Assert.Equal(Seqs(1, 12), (await room.Resume(alice, 0).WaitAsync(TestIds.Timeout)).Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task Non_members_can_neither_send_nor_read()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        await room.Send(alice, "c1", "secret").WaitAsync(TestIds.Timeout);
+        var mallory = TestIds.User("mallory");
+
+        var send = await Assert.ThrowsAsync<ChatException>(() => room.Send(mallory, "x", "hi").WaitAsync(TestIds.Timeout));
+        var history = await Assert.ThrowsAsync<ChatException>(() => room.GetHistory(mallory, 0, 10).WaitAsync(TestIds.Timeout));
+        var resume = await Assert.ThrowsAsync<ChatException>(() => room.Resume(mallory, 0).WaitAsync(TestIds.Timeout));
+
+        Assert.All([send, history, resume], e => Assert.Contains("not a member of room", e.Message));
+        Assert.Equal(1, await room.GetLastSeq().WaitAsync(TestIds.Timeout));
+    }
+
+    [Fact]
+    public async Task Leaving_removes_the_right_to_send()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        await room.Leave(alice).WaitAsync(TestIds.Timeout);
+        await Assert.ThrowsAsync<ChatException>(() => room.Send(alice, "c1", "hi").WaitAsync(TestIds.Timeout));
+    }
+
+    [Theory]
+    [InlineData("", "c1", "text")]
+    [InlineData("alice", "", "text")]
+    [InlineData("alice", "c1", "")]
+    public async Task Invalid_input_is_refused_and_stores_nothing(string sender, string clientMsgId, string text)
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        sender = sender.Length == 0 ? "" : alice;
+        await Assert.ThrowsAsync<ChatException>(() => room.Send(sender, clientMsgId, text).WaitAsync(TestIds.Timeout));
+        Assert.Equal(0, await room.GetLastSeq().WaitAsync(TestIds.Timeout));
+    }
+
+    [Fact]
+    public async Task Text_and_client_id_limits_are_enforced()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var tooLong = await Assert.ThrowsAsync<ChatException>(() => room.Send(alice, "c1", new string('x', 4001)).WaitAsync(TestIds.Timeout));
+        var longId = await Assert.ThrowsAsync<ChatException>(() => room.Send(alice, new string('c', 65), "hi").WaitAsync(TestIds.Timeout));
+        var atLimit = await room.Send(alice, new string('c', 64), new string('x', 4000)).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal("text exceeds 4000 characters", tooLong.Message);
+        Assert.Contains("clientMsgId", longId.Message);
+        Assert.Equal(1, atLimit.Seq);
+    }
+
+    [Fact]
+    public async Task History_limits_are_enforced()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        await Assert.ThrowsAsync<ChatException>(() => room.GetHistory(alice, 0, 0).WaitAsync(TestIds.Timeout));
+        await Assert.ThrowsAsync<ChatException>(() => room.GetHistory(alice, 0, 201).WaitAsync(TestIds.Timeout));
+        await Assert.ThrowsAsync<ChatException>(() => room.Resume(alice, -1).WaitAsync(TestIds.Timeout));
+    }
+
+    [Fact]
+    public async Task Direct_rooms_admit_only_their_two_users()
+    {
+        var alice = TestIds.User("alice");
+        var bob = TestIds.User("bob");
+        var roomId = ChatLimits.DirectRoomId(bob, alice);
+        Assert.Equal(roomId, ChatLimits.DirectRoomId(alice, bob));
+        Assert.Equal($"dm:{(string.CompareOrdinal(alice, bob) < 0 ? $"{alice}:{bob}" : $"{bob}:{alice}")}", roomId);
+
+        var room = Grains.GetGrain<IRoomGrain>(roomId);
+        var error = await Assert.ThrowsAsync<ChatException>(() => room.Join(TestIds.User("eve")).WaitAsync(TestIds.Timeout));
+        Assert.Contains("direct room", error.Message);
+
+        await room.Join(alice).WaitAsync(TestIds.Timeout);
+        var incomplete = await Assert.ThrowsAsync<ChatException>(() => room.Send(alice, "c1", "hi").WaitAsync(TestIds.Timeout));
+        Assert.Equal(ChatErrorCode.DirectRoomIncomplete, incomplete.Code);
+
+        await room.Join(bob).WaitAsync(TestIds.Timeout);
+        Assert.Equal(1, (await room.Send(alice, "c1", "hi").WaitAsync(TestIds.Timeout)).Seq);
+    }
+
+    [Fact]
+    public async Task Fan_out_is_one_call_per_node_whatever_the_member_count()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await room.Join(TestIds.User($"m{i}")).WaitAsync(TestIds.Timeout);
+        }
+
+        var node = new FakeNode();
+        var reference = fixture.Cluster.Client.CreateObjectReference<IChatNode>(node);
+        var subscription = await room.Subscribe("fake-node-" + Guid.NewGuid().ToString("N"), reference).WaitAsync(TestIds.Timeout);
+        Assert.Equal(0, subscription.LastSeq);
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await room.Send(alice, $"c{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+        }
+
+        // Grain-to-observer calls carry no ordering guarantee; the edge node restores seq order.
+        var delivered = await node.NextMessagesAsync(10);
+        Assert.Equal(Seqs(1, 10), delivered.Select(m => m.Seq).Order());
+        Assert.False(node.Events.Reader.TryPeek(out var extra) && extra is MessageEvent, "a message reached the node twice");
+    }
+
+    private async Task<(IRoomGrain Room, string User)> NewRoomWithMemberAsync()
+    {
+        var room = Grains.GetGrain<IRoomGrain>(TestIds.Room());
+        var alice = TestIds.User("alice");
+        await room.Join(alice).WaitAsync(TestIds.Timeout);
+        return (room, alice);
+    }
+
+    private static async Task<List<ChatMessage>> ReadAllAsync(IRoomGrain room, string member)
+    {
+        var all = new List<ChatMessage>();
+        long after = 0;
+        while (true)
+        {
+            var page = await room.Resume(member, after).WaitAsync(TestIds.Timeout);
+            if (page.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(page);
+            after = page[^1].Seq;
+        }
+    }
+
+    private static IEnumerable<long> Seqs(int from, int to) => Enumerable.Range(from, to - from + 1).Select(i => (long)i);
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Chat.Edge;
+using Orleans.Chat.Edge.RateLimiting;
+
+namespace Orleans.Chat.Tests.Unit;
+
+public sealed class UserRateLimiterTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void A_user_may_send_a_burst_of_30_then_5_per_second()
+    {
+        var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), _time);
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.True(limiter.TryAcquire("alice", out _), $"send {i + 1} of the burst was refused");
+        }
+
+        Assert.False(limiter.TryAcquire("alice", out var retry));
+        Assert.Equal(0.2, retry.TotalSeconds, 3);
+
+        for (var second = 0; second < 10; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.True(limiter.TryAcquire("alice", out _), $"sustained send {i + 1} in second {second + 1} was refused");
+            }
+
+            Assert.False(limiter.TryAcquire("alice", out _));
+        }
+    }
+
+    [Fact]
+    public void Users_have_separate_allowances()
+    {
+        var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), _time);
+        for (var i = 0; i < 30; i++)
+        {
+            limiter.TryAcquire("alice", out _);
+        }
+
+        Assert.False(limiter.TryAcquire("alice", out _));
+        Assert.True(limiter.TryAcquire("bob", out _));
+    }
+
+    [Fact]
+    public void Trimming_forgets_only_users_whose_bucket_is_full_again()
+    {
+        var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), _time);
+        limiter.TryAcquire("alice", out _);
+        for (var i = 0; i < 30; i++)
+        {
+            limiter.TryAcquire("bob", out _);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        limiter.Trim();
+        Assert.Equal(1, limiter.TrackedUsers);
+        Assert.False(limiter.TryAcquire("bob", out _) && limiter.TryAcquire("bob", out _) && limiter.TryAcquire("bob", out _)
+            && limiter.TryAcquire("bob", out _) && limiter.TryAcquire("bob", out _) && limiter.TryAcquire("bob", out _));
+    }
+
+    [Fact]
+    public void Options_below_the_contract_are_refused_at_start()
+    {
+        var result = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { Burst = 10, PerSecond = 1 });
+        Assert.True(result.Failed);
+        Assert.Contains("Chat:RateLimit:Burst", result.FailureMessage);
+        Assert.Contains("Chat:RateLimit:PerSecond", result.FailureMessage);
+    }
+}
