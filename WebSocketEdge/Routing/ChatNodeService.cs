@@ -11,6 +11,7 @@ namespace Orleans.Chat.Edge.Routing;
 public sealed partial class ChatNodeService(
     ChatNode node,
     IGrainFactory grains,
+    RateLimiting.UserRateLimiter limiter,
     IOptions<EdgeOptions> options,
     ILogger<ChatNodeService> logger) : BackgroundService
 {
@@ -60,6 +61,7 @@ public sealed partial class ChatNodeService(
             {
                 sinceResubscribe = TimeSpan.Zero;
                 node.ResubscribeAll();
+                limiter.Trim();
             }
         }
     }
