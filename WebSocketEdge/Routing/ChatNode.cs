@@ -128,7 +128,7 @@ public sealed partial class ChatNode(
 
     public Task OnUserActivated(string userId)
     {
-        var connections = routes.ConnectionsOf(userId);
+        var connections = routes.AnnouncedConnectionsOf(userId);
         if (connections.Count > 0)
         {
             _ = Task.Run(() => AnnounceAsync(userId, connections));

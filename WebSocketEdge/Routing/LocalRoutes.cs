@@ -93,6 +93,18 @@ public sealed class LocalRoutes
         }
     }
 
+    /// <summary>
+    /// Connections of a user whose grain already knew them. While the first connect of a user is still
+    /// on its way to the grain there is nothing to announce: that call registers the connection itself.
+    /// </summary>
+    public IReadOnlyList<string> AnnouncedConnectionsOf(string userId)
+    {
+        lock (_gate)
+        {
+            return _users.TryGetValue(userId, out var user) && user.Version >= 0 ? user.Connections.ToList() : [];
+        }
+    }
+
     public IReadOnlyList<string> ConnectionsOf(string userId)
     {
         lock (_gate)
