@@ -51,6 +51,7 @@ internal static class StoreSetup
             silo.AddRedisGrainStorage(name, ob => ob.Configure<RedisConnection>((options, connection) =>
             {
                 options.ConfigurationOptions = connection.Configuration;
+                options.DeleteStateOnClear = true;
 
                 // Shared: the provider must not close the connection the message store still uses.
                 options.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
