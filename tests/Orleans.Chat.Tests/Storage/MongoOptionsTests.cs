@@ -20,6 +20,8 @@ public sealed class MongoOptionsTests
     [InlineData("mongodb://chat:p@ss@" + Secret + "@db:27017", "mongodb://chat:***@db:27017")]
     [InlineData("mongodb://chat@db:27017", "mongodb://chat@db:27017")]
     [InlineData("mongodb://db:27017/?w=majority", "mongodb://db:27017/?w=majority")]
+    [InlineData("mongodb://db/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:" + Secret, "mongodb://db/?authMechanism=MONGODB-AWS&authMechanismProperties=***")]
+    [InlineData("mongodb://u:" + Secret + "@db/?tls=true&tlsCertificateKeyFilePassword=" + Secret, "mongodb://u:***@db/?tls=true&tlsCertificateKeyFilePassword=***")]
     public void Connection_strings_lose_their_password_when_redacted(string connectionString, string expected)
     {
         Assert.Equal(expected, MongoConnectionString.Redact(connectionString));

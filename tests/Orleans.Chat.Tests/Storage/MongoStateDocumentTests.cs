@@ -107,6 +107,13 @@ public sealed class MongoStateDocumentTests
         Assert.Equal(1000, etags.Count);
     }
 
+    [Fact]
+    public void Collection_names_are_prefix_and_state_name_without_characters_mongodb_refuses()
+    {
+        Assert.Equal("grains.room", MongoStateDocument.CollectionName("grains.", "room"));
+        Assert.Equal("pubsub.Outer_Inner", MongoStateDocument.CollectionName("pubsub.", "Outer$Inner"));
+    }
+
     [Theory]
     [InlineData("plain")]
     [InlineData("a.b.c")]
