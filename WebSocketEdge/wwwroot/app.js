@@ -67,6 +67,7 @@ async function start(session) {
   // A draining node asks its clients to move: closing makes onclose connect again, to a live node.
   connection.on("reconnect", () => connection.stop());
   chat.render();
+  autosize();
   await connect(tokens);
 }
 

@@ -6,7 +6,8 @@ using Orleans.Chat.Tests.Infrastructure;
 namespace Orleans.Chat.Tests.Web;
 
 /// <summary>The web page at <c>/</c>, driven in headless Chromium against a real node.</summary>
-public sealed class WebChatTests(WebFixture web) : IClassFixture<WebFixture>
+[Collection(WebCollection.Name)]
+public sealed class WebChatTests(WebFixture web)
 {
     [Fact]
     public async Task Root_serves_the_page_and_the_official_signalr_client()

@@ -76,3 +76,10 @@ public sealed class WebFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The web tests share one node and one browser and run one at a time: Chromium is the heaviest thing the suite starts.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebCollection : ICollectionFixture<WebFixture>
+{
+    public const string Name = "web page";
+}
