@@ -167,9 +167,16 @@ function wire() {
     autosize();
     if ($("composer-text").value.trim() && !edit) chat?.typing();
   });
-  $("messages").addEventListener("scroll", () => {
-    if ($("messages").scrollTop < 150) chat?.loadOlder();
+  const box = $("messages");
+  let pinned = true;
+  box.addEventListener("scroll", () => {
+    pinned = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    if (box.scrollTop < 150) chat?.loadOlder();
   });
+  // A reader at the newest message stays there when the window or the composer changes size.
+  new ResizeObserver(() => {
+    if (pinned) box.scrollTop = box.scrollHeight;
+  }).observe(box);
   $("join-form").addEventListener("submit", (e) => sidebarAction(e, "join-room", (id) => chat.join(id)));
   $("dm-form").addEventListener("submit", (e) => sidebarAction(e, "dm-user", (id) => {
     if (id === chat.me) throw new Error("That is you. Pick someone else.");
