@@ -13,7 +13,7 @@ export class Chat {
     this.model = model;
     this.connection = connection;
     this.current = null;
-    this.lastTypingSent = 0;
+    this.lastTyping = { roomId: null, at: 0 };
     this.renderQueued = false;
     this.actions = { edit: (room, m) => this.onEditRequested(room, m), remove: (room, m) => this.remove(room, m) };
     this.onEdit = () => {};
@@ -77,6 +77,7 @@ export class Chat {
     if (m.senderId !== this.me) {
       this.model.seen(m.senderId);
       room.clearTyping(m.senderId);
+      if (isNew && this.current === room.id) view.announce(`${m.senderId}: ${m.text ?? ""}`);
     }
     if (room.loaded || room.loading) {
       room.merge([m]);
@@ -213,8 +214,9 @@ export class Chat {
   typing() {
     const room = this.currentRoom;
     const now = Date.now();
-    if (!room || room.draft || now - this.lastTypingSent < TYPING_EVERY_MS || this.connection.state !== "Connected") return;
-    this.lastTypingSent = now;
+    if (!room || room.draft || this.connection.state !== "Connected") return;
+    if (this.lastTyping.roomId === room.id && now - this.lastTyping.at < TYPING_EVERY_MS) return;
+    this.lastTyping = { roomId: room.id, at: now };
     this.invoke("Typing", room.id).catch((err) => console.warn("Typing failed:", reasonOf(err)));
   }
 
@@ -251,6 +253,8 @@ export class Chat {
       view.renderRoomChrome(this.model, room);
       if (room) view.renderMessages(this.model, room, this.actions, this.forceBottom);
       view.renderTyping(room, this.me);
+      const unread = [...this.model.rooms.values()].reduce((sum, r) => sum + (r.id === this.current ? 0 : r.unread), 0);
+      document.title = unread ? `(${unread}) Orleans.Chat` : "Orleans.Chat";
       this.forceBottom = false;
     });
   }

@@ -41,7 +41,22 @@ export function renderConnection(state) {
   node.textContent = labels[state] ?? state;
 }
 
+/**
+ * Lists are rebuilt on every change; this puts keyboard focus back on the control it was on
+ * (matched by its data-focus-key), so events arriving while someone tabs through do not steal it.
+ */
+function keepingFocus(container, rebuild) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.focusKey : undefined;
+  rebuild();
+  if (key) container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+}
+
 export function renderSidebar(model, currentId, onOpen) {
+  keepingFocus($("sidebar"), () => buildSidebar(model, currentId, onOpen));
+}
+
+function buildSidebar(model, currentId, onOpen) {
   const rooms = $("room-list");
   const dms = $("dm-list");
   rooms.replaceChildren();
@@ -50,6 +65,7 @@ export function renderSidebar(model, currentId, onOpen) {
     const button = el("button", "room-link");
     button.type = "button";
     button.dataset.room = room.id;
+    button.dataset.focusKey = `room:${room.id}`;
     if (room.id === currentId) button.setAttribute("aria-current", "page");
     const peer = directPeer(room.id, model.me);
     if (peer) {
@@ -115,6 +131,10 @@ export function renderMembers(model, room) {
 
 /** Rebuilds the open room's message list; keeps the reader where they were. */
 export function renderMessages(model, room, actions, toBottom = false) {
+  keepingFocus($("messages"), () => buildMessages(model, room, actions, toBottom));
+}
+
+function buildMessages(model, room, actions, toBottom) {
   const box = $("messages");
   const list = $("message-list");
   const fromBottom = box.scrollHeight - box.scrollTop - box.clientHeight;
@@ -193,10 +213,12 @@ function messageItem(model, room, m, compact, actions, pending = false) {
     const edit = el("button", "tool", "Edit");
     edit.type = "button";
     edit.setAttribute("aria-label", `Edit message ${m.seq}`);
+    edit.dataset.focusKey = `edit:${m.seq}`;
     edit.addEventListener("click", () => actions.edit(room, m));
     const remove = el("button", "tool danger", "Delete");
     remove.type = "button";
     remove.setAttribute("aria-label", `Delete message ${m.seq}`);
+    remove.dataset.focusKey = `delete:${m.seq}`;
     remove.addEventListener("click", () => actions.remove(room, m));
     tools.append(edit, remove);
     item.append(tools);
@@ -219,4 +241,9 @@ export function showError(id, message) {
   node.textContent = message ?? "";
   clearTimeout(node._timer);
   if (message) node._timer = setTimeout(() => { node.textContent = ""; }, 8000);
+}
+
+/** Reads a new message from someone else to screen-reader users. */
+export function announce(text) {
+  $("announcer").textContent = text;
 }
