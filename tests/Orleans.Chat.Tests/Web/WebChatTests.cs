@@ -35,7 +35,7 @@ public sealed class WebChatTests(WebFixture web)
     }
 
     [Fact]
-    public async Task Two_tabs_chat_in_a_room_with_typing_and_presence()
+    public async Task Two_tabs_chat_in_a_room_with_typing_presence_and_read_receipts()
     {
         var alice = TestIds.User("alice");
         var bob = TestIds.User("bob");
@@ -57,6 +57,7 @@ public sealed class WebChatTests(WebFixture web)
         await aliceTab.SendAsync(hello);
         await bobTab.ExpectMessageAsync(alice, hello);
         await aliceTab.ExpectMessageAsync(alice, hello);
+        await Assertions.Expect(aliceTab.Page.Locator("#message-list li.seen")).ToHaveTextAsync($"Seen by {bob}");
 
         await bobTab.TypeAsync("hi al");
         await Assertions.Expect(aliceTab.Page.Locator("#typing")).ToHaveTextAsync($"{bob} is typing…");
