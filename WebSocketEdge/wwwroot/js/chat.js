@@ -103,18 +103,34 @@ export class Chat {
   async catchUp() {
     this.model.applySummaries(await this.invoke("GetRooms"));
     if (this.current && !this.model.rooms.has(this.current)) this.current = null;
+    // Presence and member changes made while we were away were not delivered: forget what may be stale.
+    this.model.forgetPresence();
     for (const room of this.model.rooms.values()) {
-      if (!room.loaded || room.draft) continue;
-      if (room.lastSeq - room.newestSeq > RESUME_PAGE) {
-        // Too much was missed to be worth replaying: start again from the newest page.
-        Object.assign(room, { loaded: false, messages: new Map(), ordered: [] });
-        if (room.id === this.current) await this.loadLatest(room);
-        continue;
+      try {
+        await this.resume(room);
+      } catch (err) {
+        console.warn(`catching up ${room.id} failed:`, reasonOf(err));
       }
-      room.merge(await this.invoke("Resume", room.id, room.newestSeq));
     }
     this.markRead(this.currentRoom);
     this.render();
+  }
+
+  async resume(room) {
+    if (room.draft) return;
+    if (!directPeer(room.id, this.me)) room.membersKnown = false;
+    if (room.id === this.current && !room.membersKnown) {
+      room.members = new Set((await this.invoke("JoinRoom", room.id)).members);
+      room.membersKnown = true;
+    }
+    if (!room.loaded) return;
+    if (room.lastSeq - room.newestSeq > RESUME_PAGE) {
+      // Too much was missed to be worth replaying: start again from the newest page.
+      Object.assign(room, { loaded: false, messages: new Map(), ordered: [] });
+      if (room.id === this.current) await this.loadLatest(room);
+      return;
+    }
+    room.merge(await this.invoke("Resume", room.id, room.newestSeq));
   }
 
   async open(roomId) {

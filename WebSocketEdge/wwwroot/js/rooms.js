@@ -149,6 +149,10 @@ export class ChatModel {
       (isDirect(a.id) - isDirect(b.id)) || label(a).localeCompare(label(b)));
   }
 
+  forgetPresence() {
+    this.presence = new Map([[this.me, true]]);
+  }
+
   /** A user who acts (sends, types, joins) is connected right now. */
   seen(userId) {
     this.presence.set(userId, true);
