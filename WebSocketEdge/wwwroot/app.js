@@ -96,6 +96,7 @@ async function signOut() {
 }
 
 function setEdit(next) {
+  const wasEditing = !!edit;
   edit = next;
   const box = $("composer-text");
   $("send").textContent = edit ? "Save" : "Send";
@@ -103,6 +104,9 @@ function setEdit(next) {
   if (edit) {
     box.value = edit.text;
     box.focus();
+  } else if (wasEditing) {
+    // Leaving edit mode (Escape, another room) must not leave the old text to be sent as new.
+    box.value = "";
   }
   autosize();
 }
@@ -120,7 +124,6 @@ async function submit(event) {
   if (edit) {
     const current = edit;
     setEdit(null);
-    box.value = "";
     try {
       await chat.saveEdit(current, text);
     } catch (err) {
@@ -159,8 +162,6 @@ function wire() {
       $("composer").requestSubmit();
     } else if (e.key === "Escape" && edit) {
       setEdit(null);
-      $("composer-text").value = "";
-      autosize();
     }
   });
   $("composer-text").addEventListener("input", () => {
