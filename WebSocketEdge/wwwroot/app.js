@@ -1,0 +1,215 @@
+// The web chat page: sign-in, the connection's life, and the forms. Rooms live in js/chat.js.
+
+import { buildConnection, fetchDevToken, ID_PATTERN, reasonOf, TokenSource } from "./js/api.js";
+import { ChatModel } from "./js/rooms.js";
+import { Chat } from "./js/chat.js";
+import * as view from "./js/view.js";
+
+const $ = (id) => document.getElementById(id);
+const SESSION_KEY = "chat.session";
+const RESTART_DELAY_MS = 2000;
+
+let chat = null;
+let connection = null;
+let edit = null;
+let retry = null;
+
+function newMessageId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // randomUUID exists only on secure origins; a plain-http deployment still needs unique ids.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const name = $("login-name").value.trim();
+  if (!ID_PATTERN.test(name)) {
+    view.showError("login-error", "Use 1 to 64 letters, digits, underscores, dots or dashes.");
+    return;
+  }
+  $("login-submit").disabled = true;
+  try {
+    const session = await fetchDevToken(name);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    localStorage.setItem("chat.lastName", name);
+    await start(session);
+  } catch (err) {
+    view.showError("login-error", err.message);
+  } finally {
+    $("login-submit").disabled = false;
+  }
+}
+
+async function start(session) {
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("me-name").textContent = session.userId;
+  $("me-avatar").replaceWith(Object.assign(view.avatar(session.userId), { id: "me-avatar" }));
+  const tokens = new TokenSource(session);
+  connection = buildConnection(tokens);
+  chat = new Chat(new ChatModel(session.userId), connection);
+  chat.onEdit = setEdit;
+  const mine = connection;
+  connection.onreconnecting(() => view.renderConnection("reconnecting"));
+  connection.onreconnected(() => {
+    view.renderConnection("connected");
+    chat.catchUp().catch((err) => console.warn("catch-up failed:", reasonOf(err)));
+  });
+  connection.onclose(() => {
+    if (connection !== mine) return;
+    view.renderConnection("disconnected");
+    setTimeout(() => connect(tokens), RESTART_DELAY_MS);
+  });
+  // A draining node asks its clients to move: closing makes onclose connect again, to a live node.
+  connection.on("reconnect", () => connection.stop());
+  chat.render();
+  autosize();
+  await connect(tokens);
+}
+
+async function connect(tokens) {
+  if (!connection || connection.state !== "Disconnected") return;
+  view.renderConnection("connecting");
+  try {
+    await connection.start();
+    view.renderConnection("connected");
+    await chat.catchUp();
+  } catch (err) {
+    if (String(err).includes("401")) tokens.session.expiresAt = 0;
+    console.warn("connect failed:", reasonOf(err));
+    view.renderConnection("disconnected");
+    setTimeout(() => connect(tokens), RESTART_DELAY_MS);
+  }
+}
+
+async function signOut() {
+  const old = connection;
+  connection = null;
+  chat = null;
+  sessionStorage.removeItem(SESSION_KEY);
+  await old?.stop();
+  location.reload();
+}
+
+function setEdit(next) {
+  const wasEditing = !!edit;
+  edit = next;
+  const box = $("composer-text");
+  $("send").textContent = edit ? "Save" : "Send";
+  $("composer").classList.toggle("editing", !!edit);
+  if (edit) {
+    box.value = edit.text;
+    box.focus();
+  } else if (wasEditing) {
+    // Leaving edit mode (Escape, another room) must not leave the old text to be sent as new.
+    box.value = "";
+  }
+  autosize();
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const box = $("composer-text");
+  const text = box.value.trim();
+  if (!text || !chat?.currentRoom) return;
+  if (connection.state !== "Connected") {
+    view.showError("send-error", "You are offline. Your message is kept here; send it again once connected.");
+    return;
+  }
+  view.showError("send-error", "");
+  if (edit) {
+    const current = edit;
+    setEdit(null);
+    try {
+      await chat.saveEdit(current, text);
+    } catch (err) {
+      setEdit({ ...current, text });
+      view.showError("send-error", reasonOf(err));
+    }
+    return;
+  }
+  const clientMsgId = retry?.text === text ? retry.clientMsgId : newMessageId();
+  retry = null;
+  box.value = "";
+  autosize();
+  try {
+    await chat.send(text, clientMsgId);
+  } catch (err) {
+    retry = { text, clientMsgId };
+    if (!box.value) box.value = text;
+    autosize();
+    view.showError("send-error", reasonOf(err));
+  }
+}
+
+function autosize() {
+  const box = $("composer-text");
+  box.style.height = "auto";
+  box.style.height = `${Math.min(box.scrollHeight, 200)}px`;
+}
+
+function wire() {
+  $("login-form").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", signOut);
+  $("composer").addEventListener("submit", submit);
+  $("composer-text").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      $("composer").requestSubmit();
+    } else if (e.key === "Escape" && edit) {
+      setEdit(null);
+    }
+  });
+  $("composer-text").addEventListener("input", () => {
+    autosize();
+    if ($("composer-text").value.trim() && !edit) chat?.typing();
+  });
+  const box = $("messages");
+  let pinned = true;
+  box.addEventListener("scroll", () => {
+    pinned = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    if (box.scrollTop < 150) chat?.loadOlder();
+  });
+  // A reader at the newest message stays there when the window or the composer changes size.
+  new ResizeObserver(() => {
+    if (pinned) box.scrollTop = box.scrollHeight;
+  }).observe(box);
+  $("join-form").addEventListener("submit", (e) => sidebarAction(e, "join-room", (id) => chat.join(id)));
+  $("dm-form").addEventListener("submit", (e) => sidebarAction(e, "dm-user", (id) => {
+    if (id === chat.me) throw new Error("That is you. Pick someone else.");
+    return chat.openDirect(id);
+  }));
+  $("leave").addEventListener("click", () => chat?.leave().catch((err) => view.showError("send-error", reasonOf(err))));
+  document.addEventListener("visibilitychange", () => chat?.markRead(chat.currentRoom));
+}
+
+async function sidebarAction(event, inputId, action) {
+  event.preventDefault();
+  const input = $(inputId);
+  const id = input.value.trim();
+  if (!ID_PATTERN.test(id)) {
+    view.showError("side-error", "Names use 1 to 64 letters, digits, underscores, dots or dashes.");
+    return;
+  }
+  try {
+    view.showError("side-error", "");
+    await action(id);
+    input.value = "";
+    $("composer-text").focus();
+  } catch (err) {
+    view.showError("side-error", reasonOf(err));
+  }
+}
+
+wire();
+$("login-name").value = localStorage.getItem("chat.lastName") ?? "";
+const saved = sessionStorage.getItem(SESSION_KEY);
+if (saved) {
+  start(JSON.parse(saved));
+} else {
+  $("login-name").focus();
+}

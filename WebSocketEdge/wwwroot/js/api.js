@@ -1,0 +1,70 @@
+// Talking to the node: dev tokens over HTTP and the hub through the official SignalR client.
+
+export const HUB_PATH = "/hubs/chat";
+const TOKEN_PATH = "/api/auth/dev-token";
+const REFRESH_BEFORE_EXPIRY_MS = 60_000;
+
+export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Asks the node for a development token; throws an Error with the server's reason. */
+export async function fetchDevToken(userId) {
+  let response;
+  try {
+    response = await fetch(TOKEN_PATH, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ userId }),
+    });
+  } catch {
+    throw new Error("The chat server cannot be reached. Check your connection and try again.");
+  }
+  if (response.status === 404) {
+    throw new Error("Sign-in by name is turned off on this server.");
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(body.error || body.detail || body.title || `Sign-in failed (HTTP ${response.status}).`);
+  }
+  return { accessToken: body.accessToken, userId: body.userId, expiresAt: Date.parse(body.expiresAt) };
+}
+
+/** Keeps a token for a user and renews it shortly before it expires (reconnects need a valid one). */
+export class TokenSource {
+  constructor(session) {
+    this.session = session;
+  }
+
+  async get() {
+    if (Date.now() > this.session.expiresAt - REFRESH_BEFORE_EXPIRY_MS) {
+      this.session = await fetchDevToken(this.session.userId);
+      sessionStorage.setItem("chat.session", JSON.stringify(this.session));
+    }
+    return this.session.accessToken;
+  }
+}
+
+/** Retries for as long as the page is open: 0 s, 1 s, 2 s, 5 s, then every 10 s with jitter. */
+const retryPolicy = {
+  nextRetryDelayInMilliseconds(context) {
+    const steps = [0, 1000, 2000, 5000];
+    const base = context.previousRetryCount < steps.length ? steps[context.previousRetryCount] : 10_000;
+    return base + Math.floor(Math.random() * 500);
+  },
+};
+
+export function buildConnection(tokens) {
+  const signalR = window.signalR;
+  return new signalR.HubConnectionBuilder()
+    .withUrl(HUB_PATH, { accessTokenFactory: () => tokens.get() })
+    .withAutomaticReconnect(retryPolicy)
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+}
+
+/** The HubException's own words ("rate limit exceeded, retry in 1.2 s") without the client's preamble. */
+export function reasonOf(error) {
+  const text = (error && error.message) || String(error);
+  const marker = "HubException: ";
+  const at = text.indexOf(marker);
+  return at >= 0 ? text.slice(at + marker.length) : text;
+}
