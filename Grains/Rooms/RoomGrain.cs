@@ -88,7 +88,7 @@ public sealed partial class RoomGrain(
         // second activation during a membership change; re-reading the room's end recovers both.
         for (var attempt = 0; ; attempt++)
         {
-            var message = new ChatMessage(RoomId, _lastSeq + 1, senderId, text, clientMsgId, time.GetUtcNow());
+            var message = new ChatMessage(RoomId, _lastSeq + 1, senderId, text, clientMsgId, Now());
             var result = await store.AppendAsync(message);
             switch (result.Outcome)
             {
@@ -153,7 +153,7 @@ public sealed partial class RoomGrain(
             throw new ChatException($"message {seq} was deleted", ChatErrorCode.NotFound);
         }
 
-        var edited = message with { Text = text, EditedAt = time.GetUtcNow() };
+        var edited = message with { Text = text, EditedAt = Now() };
         await store.ReplaceAsync(edited);
         Fanout(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
         return edited;
@@ -192,6 +192,13 @@ public sealed partial class RoomGrain(
     {
         var count = (int)Math.Clamp(uptoSeq - afterSeq, 0, ChatLimits.MaxResumePage);
         return count == 0 ? [] : await store.GetAfterAsync(RoomId, afterSeq, count);
+    }
+
+    /// <summary>Whole milliseconds: every store keeps at least that, so an echo and a later read agree exactly.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     private void EnsureMember(string userId)
