@@ -22,7 +22,7 @@ internal static class StreamsSetup
             case StreamsProvider.Kafka:
                 // Bound and checked now, so a wrong setting stops the node at start with the key named.
                 ChatSiloExtensions.Bind(configuration, KafkaStreamOptions.Section, new KafkaStreamOptionsValidator());
-                silo.AddKafkaStreams(ChatNames.StreamProvider, options => configuration.GetSection(KafkaStreamOptions.Section).Bind(options));
+                silo.AddKafkaStreams(ChatNames.StreamProvider, (KafkaStreamOptions options) => configuration.GetSection(KafkaStreamOptions.Section).Bind(options));
                 break;
         }
     }
