@@ -1,5 +1,4 @@
 using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Providers;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.TestingHost;
@@ -111,7 +110,7 @@ public sealed class KafkaStreamProviderTests(KafkaMockFixture kafka)
     private static async Task<int[]> RunningAgentsAsync(TestCluster cluster)
     {
         var results = await cluster.GrainFactory.GetGrain<IManagementGrain>(0)
-            .SendControlCommandToProvider<IControllable>(ChatNames.StreamProvider, (int)PersistentStreamProviderCommand.GetNumberRunningAgents)
+            .SendControlCommandToProvider<PersistentStreamProvider>(ChatNames.StreamProvider, (int)PersistentStreamProviderCommand.GetNumberRunningAgents)
             .WaitAsync(TestIds.Timeout);
         return results.Select(r => r is int n ? n : -1).ToArray();
     }
