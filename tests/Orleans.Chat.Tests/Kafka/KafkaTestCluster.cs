@@ -32,7 +32,6 @@ public static class KafkaTestCluster
         builder.Properties["Kafka:Topic"] = target.Topic;
         builder.Properties["Kafka:ConsumerGroup"] = target.ConsumerGroup;
         builder.Properties["Kafka:Partitions"] = target.Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Properties["Kafka:PollPeriod"] = "00:00:00.010";
         settings?.Invoke(builder.Properties);
         builder.AddSiloBuilderConfigurator<KafkaSilo>();
         var cluster = builder.Build();
