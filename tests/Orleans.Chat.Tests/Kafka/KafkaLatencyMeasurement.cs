@@ -25,15 +25,20 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
 
         var kafkaCluster = await KafkaTestCluster.StartAsync(KafkaTarget.Fresh(kafka.Mock), silos: 1);
         var kafkaLatencies = await MeasureAsync(kafkaCluster, events);
+        var kafkaSends = await MeasureSendsAsync(kafkaCluster, events);
         await KafkaTestCluster.StopAsync(kafkaCluster);
 
         var memoryCluster = await StartMemoryClusterAsync();
         var memoryLatencies = await MeasureAsync(memoryCluster, events);
+        var memorySends = await MeasureSendsAsync(memoryCluster, events);
         await KafkaTestCluster.StopAsync(memoryCluster);
 
         output.WriteLine($"events per provider: {events}, one at a time, poll period 20 ms for both");
         output.WriteLine(Describe("kafka ", kafkaLatencies));
         output.WriteLine(Describe("memory", memoryLatencies));
+        output.WriteLine("room Send round trip (store + publish, acknowledged):");
+        output.WriteLine(Describe("kafka ", kafkaSends));
+        output.WriteLine(Describe("memory", memorySends));
         Assert.Equal(events, kafkaLatencies.Count);
         Assert.Equal(events, memoryLatencies.Count);
     }
@@ -53,6 +58,23 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
 
         return ProbeLog.Entries(key).Where(e => e.Value > 0).DistinctBy(e => e.Value)
             .Select(e => e.LatencyTicks * 1000.0 / Stopwatch.Frequency).ToList();
+    }
+
+    /// <summary>What SendMessage costs the sender: the room stores the message and waits for the stream to take the event.</summary>
+    private static async Task<List<double>> MeasureSendsAsync(TestCluster cluster, int sends)
+    {
+        var user = TestIds.User();
+        var room = cluster.GrainFactory.GetGrain<Orleans.Chat.Rooms.IRoomGrain>(TestIds.Room("latency"));
+        await room.Join(user).WaitAsync(TestIds.Timeout);
+        var millis = new List<double>(sends);
+        for (var i = 0; i < sends; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await room.Send(user, $"c{i}", "latency").WaitAsync(TestIds.Timeout);
+            millis.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return millis;
     }
 
     private static string Describe(string provider, List<double> millis)
