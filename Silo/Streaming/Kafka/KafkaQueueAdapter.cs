@@ -61,8 +61,11 @@ internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
             }
 
             LogPublishFailed(_logger, streamId.ToString(), partition.ToString(), ex.Error.Code, ex.Error.Reason);
+            var hint = ex.Error.Code == Confluent.Kafka.ErrorCode.Local_UnknownPartition
+                ? $"; the topic has fewer partitions than {KafkaStreamOptions.Section}:Partitions ({_options.Partitions})"
+                : "";
             throw new KafkaStreamException(
-                $"Kafka did not acknowledge the event on {partition.Topic}[{partition.Partition.Value}]: {ex.Error.Reason} ({ex.Error.Code})", ex);
+                $"Kafka did not acknowledge the event on {partition.Topic}[{partition.Partition.Value}]: {ex.Error.Reason} ({ex.Error.Code}){hint}", ex);
         }
         catch (KafkaException ex)
         {
