@@ -63,4 +63,9 @@ public sealed class KafkaStreamOptions
 
     /// <summary>Any other librdkafka properties, added to every producer and consumer as given. Default none.</summary>
     public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>For logs: everything but the SASL password.</summary>
+    public override string ToString() =>
+        $"BootstrapServers={BootstrapServers}, Topic={Topic}, Partitions={Partitions}, ConsumerGroup={ConsumerGroup}, " +
+        $"SecurityProtocol={SecurityProtocol ?? "(none)"}, SaslUsername={SaslUsername ?? "(none)"}, SaslPassword={(string.IsNullOrEmpty(SaslPassword) ? "(none)" : "***")}";
 }
