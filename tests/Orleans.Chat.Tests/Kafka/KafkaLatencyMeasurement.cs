@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Rooms;
 using Orleans.Chat.Silo.Persistence.Memory;
 using Orleans.Chat.Storage;
 using Orleans.Chat.Tests.Infrastructure;
+using Orleans.Chat.Users;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
@@ -37,8 +42,11 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         output.WriteLine(Describe("kafka ", kafkaLatencies));
         output.WriteLine(Describe("memory", memoryLatencies));
         output.WriteLine("room Send round trip (store + publish, acknowledged):");
-        output.WriteLine(Describe("kafka ", kafkaSends));
-        output.WriteLine(Describe("memory", memorySends));
+        output.WriteLine(Describe("kafka ", kafkaSends.Acks));
+        output.WriteLine(Describe("memory", memorySends.Acks));
+        output.WriteLine("send -> live fan-out (node observer) has the message:");
+        output.WriteLine(Describe("kafka ", kafkaSends.Live));
+        output.WriteLine(Describe("memory", memorySends.Live));
         Assert.Equal(events, kafkaLatencies.Count);
         Assert.Equal(events, memoryLatencies.Count);
     }
@@ -60,21 +68,54 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
             .Select(e => e.LatencyTicks * 1000.0 / Stopwatch.Frequency).ToList();
     }
 
-    /// <summary>What SendMessage costs the sender: the room stores the message and waits for the stream to take the event.</summary>
-    private static async Task<List<double>> MeasureSendsAsync(TestCluster cluster, int sends)
+    /// <summary>
+    /// What SendMessage costs the sender (the room stores the message and waits for the stream to
+    /// take the event), and when the live fan-out (a node observer) has it, measured from the send.
+    /// </summary>
+    private static async Task<(List<double> Acks, List<double> Live)> MeasureSendsAsync(TestCluster cluster, int sends)
     {
         var user = TestIds.User();
-        var room = cluster.GrainFactory.GetGrain<Orleans.Chat.Rooms.IRoomGrain>(TestIds.Room("latency"));
+        var room = cluster.GrainFactory.GetGrain<IRoomGrain>(TestIds.Room("latency"));
         await room.Join(user).WaitAsync(TestIds.Timeout);
-        var millis = new List<double>(sends);
-        for (var i = 0; i < sends; i++)
+        var node = new LiveNode();
+        await room.Subscribe("latency-node", cluster.Client.CreateObjectReference<IChatNode>(node)).WaitAsync(TestIds.Timeout);
+        var (acks, live) = (new List<double>(sends), new List<double>(sends));
+        for (var i = 1; i <= sends; i++)
         {
+            var arrived = node.Expect(i);
             var started = Stopwatch.GetTimestamp();
             await room.Send(user, $"c{i}", "latency").WaitAsync(TestIds.Timeout);
-            millis.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            live.Add((Stopwatch.GetElapsedTime(started, await arrived.WaitAsync(TestIds.Timeout))).TotalMilliseconds);
         }
 
-        return millis;
+        return (acks, live);
+    }
+
+    /// <summary>Stands in for an edge node: notes when each message reaches it.</summary>
+    private sealed class LiveNode : IChatNode
+    {
+        private readonly ConcurrentDictionary<long, TaskCompletionSource<long>> _expected = new();
+
+        public Task<long> Expect(long seq) => _expected.GetOrAdd(seq, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public Task OnRoomEvent(RoomEvent roomEvent)
+        {
+            if (roomEvent is MessageEvent m)
+            {
+                _expected.GetOrAdd(m.Message.Seq, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(Stopwatch.GetTimestamp());
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task OnRoomActivated(string roomId) => Task.CompletedTask;
+
+        public Task OnUserActivated(string userId) => Task.CompletedTask;
+
+        public Task OnUserRoomsChanged(string userId, UserRooms rooms) => Task.CompletedTask;
+
+        public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
     }
 
     private static string Describe(string provider, List<double> millis)
