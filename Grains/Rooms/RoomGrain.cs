@@ -20,9 +20,13 @@ public sealed partial class RoomGrain(
     /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
     private IGrainTimer? _pruneTimer;
+    private RoomEventPublisher? _events;
     private long _lastSeq;
 
     private string RoomId => this.GetPrimaryKeyString();
+
+    /// <summary>The room's event stream; live delivery stays on <see cref="Fanout"/>, which does not wait for it.</summary>
+    private RoomEventPublisher Events => _events ??= new RoomEventPublisher(this, RoomId, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +56,7 @@ public sealed partial class RoomGrain(
             }
 
             await state.WriteStateAsync();
-            Fanout(new MemberEvent(RoomId, userId, Joined: true));
+            await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: true));
         }
 
         return new JoinResult(RoomId, _lastSeq, state.State.Members.Order(StringComparer.Ordinal).ToList());
@@ -64,7 +68,7 @@ public sealed partial class RoomGrain(
         if (state.State.Members.Remove(userId))
         {
             await state.WriteStateAsync();
-            Fanout(new MemberEvent(RoomId, userId, Joined: false));
+            await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: false));
         }
     }
 
@@ -94,9 +98,12 @@ public sealed partial class RoomGrain(
             {
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
-                    Fanout(new MessageEvent(RoomId, message));
+                    await FanoutAndPublishAsync(new MessageEvent(RoomId, message));
                     return message;
                 case AppendOutcome.Duplicate when result.Message is { } original:
+                    // A retry after a failed publish: the stream may lack this message, so publish it
+                    // again (stream consumers de-duplicate by seq). Live delivery already happened.
+                    await Events.PublishAsync(new MessageEvent(RoomId, original));
                     return original;
                 case AppendOutcome.SeqTaken when attempt < 3:
                     LogSeqTaken(logger, RoomId, message.Seq);
@@ -155,7 +162,7 @@ public sealed partial class RoomGrain(
 
         var edited = message with { Text = text, EditedAt = Now() };
         await store.ReplaceAsync(edited);
-        Fanout(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
+        await FanoutAndPublishAsync(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
         return edited;
     }
 
@@ -171,7 +178,7 @@ public sealed partial class RoomGrain(
         if (!message.Deleted)
         {
             await store.ReplaceAsync(message with { Text = null, Deleted = true });
-            Fanout(new MessageDeletedEvent(RoomId, seq));
+            await FanoutAndPublishAsync(new MessageDeletedEvent(RoomId, seq));
         }
     }
 
@@ -227,6 +234,13 @@ public sealed partial class RoomGrain(
         {
             _ = node.OnRoomEvent(roomEvent);
         }
+    }
+
+    /// <summary>Stored events go live at once and onto the room's stream; the call is acknowledged only once the stream holds the event.</summary>
+    private Task FanoutAndPublishAsync(RoomEvent roomEvent)
+    {
+        Fanout(roomEvent);
+        return Events.PublishAsync(roomEvent);
     }
 
     private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)

@@ -1,13 +1,29 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Chat.Silo.Options;
+using Orleans.Chat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
 
 namespace Orleans.Chat.Silo.Hosting;
 
-/// <summary>The stream provider that carries room events: memory streams on the embedded node.</summary>
+/// <summary>
+/// The stream provider that carries room events (<see cref="ChatNames.StreamProvider"/>):
+/// <c>Chat:Streams:Provider</c> picks memory streams or Kafka (settings in <c>Chat:Kafka</c>).
+/// </summary>
 internal static class StreamsSetup
 {
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.AddMemoryStreams(ChatNames.StreamProvider);
+        var streams = ChatSiloExtensions.Bind<StreamsOptions>(configuration, StreamsOptions.Section, null);
+        switch (streams.Provider)
+        {
+            case StreamsProvider.Memory:
+                silo.AddMemoryStreams(ChatNames.StreamProvider);
+                break;
+            case StreamsProvider.Kafka:
+                // Bound and checked now, so a wrong setting stops the node at start with the key named.
+                ChatSiloExtensions.Bind(configuration, KafkaStreamOptions.Section, new KafkaStreamOptionsValidator());
+                silo.AddKafkaStreams(ChatNames.StreamProvider, (KafkaStreamOptions options) => configuration.GetSection(KafkaStreamOptions.Section).Bind(options));
+                break;
+        }
     }
 }

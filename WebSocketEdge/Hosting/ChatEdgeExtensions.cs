@@ -8,6 +8,7 @@ using Orleans.Chat.Edge.Auth;
 using Orleans.Chat.Edge.Health;
 using Orleans.Chat.Edge.Hubs;
 using Orleans.Chat.Edge.RateLimiting;
+using Orleans.Chat.Edge.Rooms;
 using Orleans.Chat.Edge.Routing;
 
 namespace Orleans.Chat.Edge.Hosting;
@@ -80,6 +81,7 @@ public static class ChatEdgeExtensions
         }
 
         app.MapHub<ChatHub>(HubNames.HubPath);
+        app.MapGet(RoomActivityEndpoint.Path, RoomActivityEndpoint.Handle).RequireAuthorization();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;
     }

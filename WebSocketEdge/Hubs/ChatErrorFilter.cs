@@ -16,5 +16,10 @@ public sealed class ChatErrorFilter : IHubFilter
         {
             throw new HubException(ex.Message);
         }
+        catch (RoomEventsUnavailableException ex)
+        {
+            // A service failure, but one the client can act on (retry with the same clientMsgId).
+            throw new HubException(ex.Message);
+        }
     }
 }

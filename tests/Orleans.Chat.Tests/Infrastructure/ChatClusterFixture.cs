@@ -34,6 +34,7 @@ public sealed class ChatClusterFixture : IAsyncLifetime
             siloBuilder.AddChatGrainServices();
             siloBuilder.AddMemoryGrainStorage(ChatNames.GrainStorage);
             siloBuilder.AddMemoryGrainStorage(ChatNames.PubSubStorage);
+            siloBuilder.AddMemoryStreams(ChatNames.StreamProvider);
             siloBuilder.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
         }
     }

@@ -1,0 +1,79 @@
+using Orleans.Chat.Messages;
+using Orleans.Chat.Rooms;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Orleans.Chat.Grains.Rooms;
+
+/// <summary>Stored counters of one room; see <see cref="RoomActivityGrain"/>.</summary>
+[GenerateSerializer, Alias("chat.RoomActivityState")]
+public sealed class RoomActivityState
+{
+    [Id(0)] public long LastSeq { get; set; }
+    [Id(1)] public long Messages { get; set; }
+    [Id(2)] public long Edits { get; set; }
+    [Id(3)] public long Deletes { get; set; }
+    [Id(4)] public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+    [Id(5)] public long Joins { get; set; }
+    [Id(6)] public long Leaves { get; set; }
+    [Id(7)] public DateTimeOffset? LastEventAt { get; set; }
+}
+
+/// <summary>
+/// The room event stream's consumer: every room's stream activates one of these (implicit
+/// subscription), which keeps the room's activity counters in grain storage. It sees the stream
+/// only, never the room grain, so its numbers show what the stream delivered. Delivery is at least
+/// once: messages are de-duplicated by seq and joins/leaves by the member set, so a redelivery
+/// after a receiver restart changes nothing; edits and deletes are counted per delivery.
+/// </summary>
+[ImplicitStreamSubscription(ChatNames.RoomEventsNamespace)]
+public sealed class RoomActivityGrain(
+    [PersistentState("activity", ChatNames.GrainStorage)] IPersistentState<RoomActivityState> state,
+    TimeProvider time) : Grain, IRoomActivityGrain
+{
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(ChatNames.StreamProvider)
+            .GetStream<RoomEvent>(StreamId.Create(ChatNames.RoomEventsNamespace, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync((roomEvent, _) => ApplyAsync(roomEvent));
+    }
+
+    public Task<RoomActivity> GetActivity()
+    {
+        var s = state.State;
+        return Task.FromResult(new RoomActivity(
+            this.GetPrimaryKeyString(), s.LastSeq, s.Messages, s.Edits, s.Deletes, s.Members.Count, s.Joins, s.Leaves, s.LastEventAt));
+    }
+
+    private async Task ApplyAsync(RoomEvent roomEvent)
+    {
+        var s = state.State;
+        var changed = roomEvent switch
+        {
+            // Counted once each: a message delivered again, or republished by a retried send after
+            // later ones went through, is not above the highest seq seen.
+            MessageEvent m when m.Message.Seq > s.LastSeq => Count(() =>
+            {
+                s.Messages++;
+                s.LastSeq = m.Message.Seq;
+            }),
+            MemberEvent { Joined: true } j when s.Members.Add(j.UserId) => Count(() => s.Joins++),
+            MemberEvent { Joined: false } l when s.Members.Remove(l.UserId) => Count(() => s.Leaves++),
+            MessageEditedEvent => Count(() => s.Edits++),
+            MessageDeletedEvent => Count(() => s.Deletes++),
+            _ => false,
+        };
+
+        if (changed)
+        {
+            s.LastEventAt = time.GetUtcNow();
+            await state.WriteStateAsync();
+        }
+    }
+
+    private static bool Count(Action apply)
+    {
+        apply();
+        return true;
+    }
+}

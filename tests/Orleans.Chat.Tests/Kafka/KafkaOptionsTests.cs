@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Silo.Streaming.Kafka;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace Orleans.Chat.Tests.Kafka;
+
+public sealed class KafkaOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.True(new KafkaStreamOptionsValidator().Validate("chat-streams", new KafkaStreamOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Each_bad_setting_is_reported_with_its_key_and_the_provider()
+    {
+        var options = new KafkaStreamOptions { BootstrapServers = " ", Partitions = 0, PollPeriod = TimeSpan.Zero, SecurityProtocol = "Telnet" };
+        var result = new KafkaStreamOptionsValidator().Validate("chat-streams", options);
+        Assert.True(result.Failed);
+        var failures = result.Failures?.ToList() ?? [];
+        Assert.Contains(failures, f => f.StartsWith("Chat:Kafka:BootstrapServers ", StringComparison.Ordinal) && f.Contains("'chat-streams'"));
+        Assert.Contains(failures, f => f.StartsWith("Chat:Kafka:Partitions ", StringComparison.Ordinal) && f.Contains("was 0"));
+        Assert.Contains(failures, f => f.StartsWith("Chat:Kafka:PollPeriod ", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Chat:Kafka:SecurityProtocol ", StringComparison.Ordinal) && f.Contains("SaslSsl"));
+        Assert.Equal(4, failures.Count);
+    }
+
+    [Fact]
+    public void A_node_configured_for_Kafka_with_a_bad_setting_refuses_to_start_and_names_the_key()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chat:Streams:Provider"] = "Kafka",
+            ["Chat:Kafka:Topic"] = "",
+        });
+        var error = Assert.Throws<OptionsValidationException>(() => builder.AddChatSilo());
+        Assert.Contains("Chat:Kafka:Topic", error.Message);
+    }
+
+    [Fact]
+    public void A_stream_always_maps_to_the_same_partition_and_streams_spread_over_all_of_them()
+    {
+        var first = new KafkaQueueMapper("topic", 4);
+        var second = new KafkaQueueMapper("topic", 4);
+        var rooms = Enumerable.Range(0, 200).Select(i => StreamId.Create(ChatNames.RoomEventsNamespace, $"room-{i}")).ToList();
+
+        Assert.All(rooms, s => Assert.Equal(first.PartitionOf(s), second.PartitionOf(s)));
+        Assert.All(rooms, s => Assert.Equal(first.PartitionOf(s), KafkaQueueMapper.PartitionOf(first.GetQueueForStream(s))));
+        Assert.Equal([0, 1, 2, 3], rooms.Select(first.PartitionOf).Distinct().Order());
+        // Pinned values: the hash must never change, or a rolling upgrade would split a room over two partitions.
+        Assert.Equal([2, 3, 1, 3], new[] { "room-7", "lobby", "dm:alice:bob", "general" }
+            .Select(r => first.PartitionOf(StreamId.Create(ChatNames.RoomEventsNamespace, r))));
+    }
+}
