@@ -98,7 +98,7 @@ public sealed class ChattingUser : IAsyncDisposable
             Acknowledged.Add((roomId, message.GetProperty("seq").GetInt64(), clientMsgId));
             return true;
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is HubException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException)
         {
             return false;
         }
@@ -115,7 +115,7 @@ public sealed class ChattingUser : IAsyncDisposable
                 Record(message);
             }
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException)
+        catch (Exception ex) when (ex is HubException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException)
         {
             // Connection lost again; the next reconnect resumes.
         }
