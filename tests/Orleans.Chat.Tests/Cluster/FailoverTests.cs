@@ -63,12 +63,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
             await using var moving = await ChattingUser.ConnectAsync(cluster.Url, TestIds.User("mover"), addresses[victim.NodeId], clock);
             await using var prober = await ChattingUser.ConnectAsync(survivor.Url, TestIds.User("prober"), null, clock);
             var rooms = Enumerable.Range(0, 12).Select(_ => TestIds.Room("probe")).ToList();
+            // The rooms are created from the node about to die, so their grains are likely to live there.
             foreach (var room in rooms)
             {
+                await moving.JoinAsync(room);
                 await prober.JoinAsync(room);
             }
 
-            await moving.JoinAsync(rooms[0]);
             var killedAt = clock.Elapsed;
             await cluster.KillAsync(victim);
 
