@@ -37,7 +37,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await stop.CancelAsync();
         await running.WaitAsync(TestIds.Timeout);
 
-        await traffic.VerifyAsync(cluster);
+        await traffic.VerifyAsync(cluster.Logs);
         Assert.All(onVictim, u => Assert.True(u.Reconnects >= 1, $"{u.UserId} on the killed node never reconnected"));
         output.WriteLine($"declared dead after {deadAfter.TotalSeconds:0.00} s; clients of the killed node reconnected after "
             + string.Join(", ", onVictim.Select(u => $"{((u.ReconnectedAt ?? TimeSpan.Zero) - killedAt).TotalSeconds:0.00} s"))

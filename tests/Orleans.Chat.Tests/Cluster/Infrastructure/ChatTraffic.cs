@@ -39,10 +39,10 @@ public sealed class ChatTraffic(IReadOnlyList<ChattingUser> users, IReadOnlyList
     /// <summary>Sends until <paramref name="stop"/> fires; an unacknowledged send is retried with the same clientMsgId.</summary>
     public Task RunAsync(CancellationToken stop) => Task.WhenAll(users.Select(user => Task.Run(() => SendLoopAsync(user, stop))));
 
-    public async Task VerifyAsync(ChatCluster cluster)
+    public async Task VerifyAsync(Func<string> logs)
     {
         await Poll.UntilAsync(() => users.All(u => u.Connection.State == HubConnectionState.Connected), TestIds.Timeout * 2,
-            () => "users not reconnected: " + string.Join(", ", users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => u.UserId)) + "\n" + cluster.Logs());
+            () => "users not reconnected: " + string.Join(", ", users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => u.UserId)) + "\n" + logs());
 
         var acked = users.SelectMany(u => u.Acknowledged.Select(a => (a.Room, a.Seq, Id: $"{u.UserId}/{a.ClientMsgId}"))).ToList();
         Assert.True(acked.Count > 0, "no message was acknowledged at all");

@@ -28,18 +28,19 @@ public sealed class NginxProcess : IAsyncDisposable
     private string ConfigPath => Path.Combine(_prefix, "conf", "nginx.conf");
 
     /// <summary>The template with the launcher's substitutions; one upstream line per node HTTP port.</summary>
-    public static string Render(string prefix, int port, IEnumerable<int> upstreamPorts, int workers = 1)
-    {
-        var servers = string.Join('\n', upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"));
-        return File.ReadAllText(Path.Combine(RepoPaths.Root, "nginx", "nginx.conf.template"))
+    public static string Render(string prefix, int port, IEnumerable<int> upstreamPorts) =>
+        Render(Path.Combine(prefix, "logs", "nginx.pid"), Path.Combine(prefix, "logs", "error.log"), Path.Combine(prefix, "logs", "access.log"),
+            Path.Combine(prefix, "tmp"), port, upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"), workers: 1);
+
+    public static string Render(string pidFile, string errorLog, string accessLog, string tempDir, int port, IEnumerable<string> servers, int workers) =>
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "nginx", "nginx.conf.template"))
             .Replace("{{WORKER_PROCESSES}}", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{{PID_FILE}}", Path.Combine(prefix, "logs", "nginx.pid"), StringComparison.Ordinal)
-            .Replace("{{ERROR_LOG}}", Path.Combine(prefix, "logs", "error.log"), StringComparison.Ordinal)
-            .Replace("{{ACCESS_LOG}}", Path.Combine(prefix, "logs", "access.log"), StringComparison.Ordinal)
-            .Replace("{{TEMP_DIR}}", Path.Combine(prefix, "tmp"), StringComparison.Ordinal)
+            .Replace("{{PID_FILE}}", pidFile, StringComparison.Ordinal)
+            .Replace("{{ERROR_LOG}}", errorLog, StringComparison.Ordinal)
+            .Replace("{{ACCESS_LOG}}", accessLog, StringComparison.Ordinal)
+            .Replace("{{TEMP_DIR}}", tempDir, StringComparison.Ordinal)
             .Replace("{{LISTEN}}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{{UPSTREAM_SERVERS}}", servers, StringComparison.Ordinal);
-    }
+            .Replace("{{UPSTREAM_SERVERS}}", string.Join('\n', servers), StringComparison.Ordinal);
 
     public static async Task<NginxProcess> StartAsync(IReadOnlyList<int> upstreamPorts)
     {
