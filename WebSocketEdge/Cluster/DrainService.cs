@@ -15,21 +15,39 @@ public sealed partial class DrainService(
     DrainState state,
     OpenConnections connections,
     IHubContext<ChatHub> hub,
+    IHostApplicationLifetime lifetime,
     IOptions<EdgeOptions> options,
     TimeProvider time,
     ILogger<DrainService> logger) : IHostedLifecycleService
 {
+    private CancellationTokenRegistration _stopping;
+
     /// <summary>How often the drain looks whether the clients have left.</summary>
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The host signals "stopping" before it calls any service, and SignalR closes its connections
+    /// on that signal. This callback is registered after SignalR's (the hub is mapped before hosted
+    /// services start) and so runs first: the node refuses newcomers before its clients leave,
+    /// and the "reconnect" event is queued ahead of SignalR's close.
+    /// </summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _stopping = lifetime.ApplicationStopping.Register(() =>
+        {
+            state.Begin();
+            LogDraining(logger, connections.Count, options.Value.DrainTimeout);
+            Observe(hub.Clients.All.SendAsync(HubNames.Reconnect, CancellationToken.None));
+        });
+        return Task.CompletedTask;
+    }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         state.Begin();
-        var open = connections.Count;
-        LogDraining(logger, open, options.Value.DrainTimeout);
-        if (open > 0)
+        await _stopping.DisposeAsync();
+        if (connections.Count > 0)
         {
-            await hub.Clients.All.SendAsync(HubNames.Reconnect, cancellationToken);
             await WaitForClientsToLeaveAsync(cancellationToken);
         }
 
@@ -43,9 +61,15 @@ public sealed partial class DrainService(
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Observe(Task send)
+    {
+        if (!send.IsCompletedSuccessfully)
+        {
+            send.ContinueWith(t => LogReconnectFailed(logger, t.Exception), TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        }
+    }
 
     private async Task WaitForClientsToLeaveAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +83,9 @@ public sealed partial class DrainService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: refusing new connections, asking {Connections} connections to reconnect elsewhere (waiting up to {Timeout})")]
     private static partial void LogDraining(ILogger logger, int connections, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sending the reconnect request failed")]
+    private static partial void LogReconnectFailed(ILogger logger, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drained: closed {Aborted} remaining connections; leaving the cluster")]
     private static partial void LogDrained(ILogger logger, int aborted);

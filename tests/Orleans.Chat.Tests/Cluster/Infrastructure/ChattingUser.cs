@@ -20,6 +20,7 @@ public sealed class ChattingUser : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Room, long Seq), ConcurrentBag<string>> _received = new();
     private readonly ConcurrentDictionary<string, byte> _rooms = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock;
+    private int _reconnectRequests;
 
     private ChattingUser(string userId, HubConnection connection, Stopwatch clock)
     {
@@ -27,6 +28,7 @@ public sealed class ChattingUser : IAsyncDisposable
         Connection = connection;
         _clock = clock;
         connection.On<JsonElement>("message", Record);
+        connection.On("reconnect", () => Interlocked.Increment(ref _reconnectRequests));
         connection.Reconnecting += _ =>
         {
             LostAt ??= _clock.Elapsed;
@@ -55,6 +57,9 @@ public sealed class ChattingUser : IAsyncDisposable
     public TimeSpan? ReconnectedAt { get; private set; }
 
     public int Reconnects { get; private set; }
+
+    /// <summary>How many times a draining node asked this user to reconnect elsewhere.</summary>
+    public int ReconnectRequests => Volatile.Read(ref _reconnectRequests);
 
     /// <summary>Connects through <paramref name="url"/>, from <paramref name="local"/> when given (to steer nginx's ip_hash).</summary>
     public static async Task<ChattingUser> ConnectAsync(string url, string userId, IPAddress? local, Stopwatch clock)
