@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Chat.Silo.Persistence.Memory;
 using Orleans.Chat.Silo.Persistence.Redis;
 using Orleans.Chat.Storage;
+using Orleans.Chat.Tests.Infrastructure;
 using Orleans.Chat.Tests.Storage.Infrastructure;
 
 namespace Orleans.Chat.Tests.Storage;
@@ -22,4 +23,18 @@ public sealed class MongoMessageStoreTests(MongoFixture mongo) : MessageStoreCon
 {
     protected override IMessageStore Store =>
         mongo.MessageStore ?? throw new InvalidOperationException(MongoTestEnvironment.SkipReason);
+}
+
+/// <summary>The health check asks the store; an unreachable Redis must answer "no", not hang or throw.</summary>
+public sealed class RedisStoreHealthTests
+{
+    [Fact]
+    public async Task Ping_answers_false_when_redis_is_unreachable()
+    {
+        // A port just released by the OS: nothing listens there.
+        await using var connection = new RedisConnection($"127.0.0.1:{FreePorts.Next()},connectTimeout=1000,asyncTimeout=1000");
+        var store = new RedisMessageStore(connection, new RedisMessageKeys("tests"), NullLogger<RedisMessageStore>.Instance);
+
+        Assert.False(await store.PingAsync().WaitAsync(TestIds.Timeout));
+    }
 }

@@ -99,7 +99,7 @@ public sealed partial class MongoGrainStorage(
     }
 
     private IMongoCollection<BsonDocument> Collection(string stateName) =>
-        database.GetCollection<BsonDocument>(options.CollectionPrefix + stateName);
+        database.GetCollection<BsonDocument>(MongoStateDocument.CollectionName(options.CollectionPrefix, stateName));
 
     private InconsistentStateException Conflict(string operation, string stateName, string grainKey, string? etag, Exception? inner)
     {

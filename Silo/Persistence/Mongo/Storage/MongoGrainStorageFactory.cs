@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,7 @@ public static class MongoGrainStorageFactory
     {
         var options = services.GetRequiredService<IOptionsMonitor<MongoGrainStorageOptions>>().Get(name);
 
-        // Orleans' System.Text.Json options carry converters for grain references and stream ids,
-        // which the stream pub-sub state contains.
-        var json = options.JsonSerializerOptions
-            ?? services.GetRequiredService<IOptions<SystemTextJsonGrainStorageSerializerOptions>>().Value.JsonSerializerOptions;
-
+        var json = JsonOptions(services, options);
         return new MongoGrainStorage(
             name,
             options,
@@ -28,4 +25,12 @@ public static class MongoGrainStorageFactory
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetRequiredService<ILogger<MongoGrainStorage>>());
     }
+
+    /// <summary>
+    /// The options' own, else Orleans' System.Text.Json options, whose converters know grain
+    /// references and stream ids: the stream pub-sub state is made of them.
+    /// </summary>
+    public static JsonSerializerOptions JsonOptions(IServiceProvider services, MongoGrainStorageOptions options) =>
+        options.JsonSerializerOptions
+        ?? services.GetRequiredService<IOptions<SystemTextJsonGrainStorageSerializerOptions>>().Value.JsonSerializerOptions;
 }

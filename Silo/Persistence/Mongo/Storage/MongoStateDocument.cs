@@ -19,6 +19,13 @@ public sealed class MongoStateDocument(JsonSerializerOptions json, int stateVers
     /// <summary>A fresh etag per write; ObjectIds are unique across processes without coordination.</summary>
     public static string NewETag() => ObjectId.GenerateNewId().ToString();
 
+    /// <summary>
+    /// Prefix + state name. Orleans passes a grain class name for grains that name no state, and
+    /// MongoDB refuses '$' and NUL in collection names, so those become '_'.
+    /// </summary>
+    public static string CollectionName(string prefix, string stateName) =>
+        (prefix + stateName).Replace('$', '_').Replace('\0', '_');
+
     public static BsonDocument ById(string grainKey) => new(Id, grainKey);
 
     /// <summary>Matches the document only while it still carries the etag the writer read.</summary>

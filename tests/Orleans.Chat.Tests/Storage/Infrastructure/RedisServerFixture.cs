@@ -36,6 +36,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             }
 
             process.Kill(entireProcessTree: true);
+            process.Dispose();
             if (attempt == 3)
             {
                 throw new InvalidOperationException($"redis-server did not start on port {Port}");
