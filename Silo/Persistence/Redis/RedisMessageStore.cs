@@ -13,8 +13,6 @@ namespace Orleans.Chat.Silo.Persistence.Redis;
 public sealed partial class RedisMessageStore(RedisConnection connection, RedisMessageKeys keys, ILogger<RedisMessageStore> logger)
     : IMessageStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<AppendResult> AppendAsync(ChatMessage message, CancellationToken cancellationToken = default)
     {
         var db = await DatabaseAsync(cancellationToken);
@@ -111,10 +109,10 @@ public sealed partial class RedisMessageStore(RedisConnection connection, RedisM
     private async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken) =>
         (await connection.GetAsync(cancellationToken)).GetDatabase();
 
-    private static string Serialize(ChatMessage message) => JsonSerializer.Serialize(message, Json);
+    private static string Serialize(ChatMessage message) => JsonSerializer.Serialize(message, RedisMessageJson.Default.ChatMessage);
 
     private static ChatMessage Deserialize(RedisValue value) =>
-        JsonSerializer.Deserialize<ChatMessage>((string?)value ?? "null", Json)
+        JsonSerializer.Deserialize((string?)value ?? "null", RedisMessageJson.Default.ChatMessage)
         ?? throw new InvalidOperationException("a stored message is empty");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Room {RoomId}: seq {Seq} is already taken in Redis")]

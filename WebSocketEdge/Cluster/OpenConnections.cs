@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Orleans.Chat.Edge.Cluster;
+
+/// <summary>
+/// The hub connections open on this node, kept so that a draining node can close the ones whose
+/// clients did not move on their own. As the filter around every connect it also keeps a failover
+/// from ending a client's session: see <see cref="OnConnectedAsync"/>.
+/// </summary>
+public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : IHubFilter
+{
+    /// <summary>Long enough to outlast the detection of a dead silo (a few seconds) on a loaded machine.</summary>
+    private static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
+
+    public int Count => _open.Count;
+
+    /// <summary>
+    /// A client that reconnects right after a node died may find its user grain still placed on the
+    /// dead silo until the cluster declares it dead. Letting that failure escape would make SignalR
+    /// close the connection with "do not reconnect", and the client would give up for good. So the
+    /// connect step is retried while the cluster heals (the client's first calls wait meanwhile);
+    /// if it still fails, the connection is aborted, which the client's automatic reconnect retries.
+    /// </summary>
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        _open[context.Context.ConnectionId] = context.Context;
+        var deadline = DateTime.UtcNow + RetryWindow;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await next(context);
+                return;
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                if (DateTime.UtcNow > deadline || context.Context.ConnectionAborted.IsCancellationRequested)
+                {
+                    LogConnectAbandoned(logger, context.Context.ConnectionId, attempt, ex);
+                    context.Context.Abort();
+                    return;
+                }
+
+                LogConnectRetry(logger, context.Context.ConnectionId, attempt, ex.Message);
+                await Task.Delay(RetryEvery, context.Context.ConnectionAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        _open.TryRemove(context.Context.ConnectionId, out _);
+        await next(context, exception);
+    }
+
+    /// <summary>Closes every open connection; official clients with automatic reconnect come back through the load balancer.</summary>
+    public int AbortAll()
+    {
+        var aborted = 0;
+        foreach (var connection in _open.Values)
+        {
+            connection.Abort();
+            aborted++;
+        }
+
+        return aborted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connect of {ConnectionId} failed (attempt {Attempt}: {Reason}); the cluster may be healing, retrying")]
+    private static partial void LogConnectRetry(ILogger logger, string connectionId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connect of {ConnectionId} failed {Attempt} times; closing it so that the client reconnects")]
+    private static partial void LogConnectAbandoned(ILogger logger, string connectionId, int attempt, Exception exception);
+}
