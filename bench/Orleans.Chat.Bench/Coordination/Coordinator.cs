@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orleans.Chat.Bench.Load;
+using Orleans.Chat.Bench.Reporting;
+
+namespace Orleans.Chat.Bench.Coordination;
+
+/// <summary>
+/// Runs one scenario: starts the worker processes, samples them and the watched processes every
+/// second, steps the load, judges each step and writes the results.
+/// </summary>
+public sealed partial class Coordinator(BenchOptions options, string[] args)
+{
+    public const string ServerGroup = "server";
+    public const string GeneratorGroup = "generator";
+    private readonly ProcSampler _sampler = new();
+    private readonly Aggregator _aggregator = new(options.Workers);
+    private readonly Stopwatch _clock = new();
+    private readonly List<TimelineRow> _timeline = [];
+    private readonly List<StepResult> _steps = [];
+    private readonly List<WorkerProcess> _workers = [];
+    private Snapshot? _previous;
+    private volatile string _phase = "connect";
+
+    public async Task<RunResult> RunAsync()
+    {
+        foreach (var (group, pids) in options.Watch)
+        {
+            _sampler.Watch(group, pids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+        }
+
+        var started = DateTime.UtcNow;
+        var idle = _sampler.Sample();
+        var runId = options.RunId.Length > 0 ? options.RunId : $"b{started:HHmmss}{Random.Shared.Next(1000):000}";
+        var workerArgs = args.Concat(["--RunId", runId]).ToArray();
+        for (var i = 0; i < options.Workers; i++)
+        {
+            _workers.Add(new WorkerProcess(i, workerArgs, _aggregator.OnStat));
+        }
+
+        _sampler.Watch(GeneratorGroup, _workers.Select(w => w.Pid).Append(Environment.ProcessId));
+        _clock.Start();
+        using var ticking = new CancellationTokenSource();
+        var ticker = TickAsync(ticking.Token);
+        try
+        {
+            var connectBudget = TimeSpan.FromSeconds(options.Clients / (double)options.ConnectRate + 60);
+            await Task.WhenAll(_workers.Select(w => w.Ready)).WaitAsync(connectBudget);
+            await RunScenarioAsync();
+        }
+        finally
+        {
+            _phase = "stop";
+            await Task.WhenAll(_workers.Select(w => w.DisposeAsync().AsTask()));
+            await ticking.CancelAsync();
+            await ticker.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        return BuildResult(started, idle);
+    }
+
+    private async Task RunScenarioAsync()
+    {
+        switch (options.Scenario)
+        {
+            case Scenario.Ramp:
+                await MeasureAsync("hold", 0, options.HoldSeconds, fanout: 0, judge: false);
+                break;
+            case Scenario.Fanout:
+            case Scenario.Dm:
+                var fanout = options.Scenario == Scenario.Dm ? 2 : options.RoomSize;
+                foreach (var rate in options.RateSteps)
+                {
+                    await BroadcastAsync(string.Create(CultureInfo.InvariantCulture, $"rate {rate}"));
+                    var step = await MeasureAsync(string.Create(CultureInfo.InvariantCulture, $"rate {rate}/s"), rate, options.StepSeconds, fanout, judge: true);
+                    if (!step.Passed)
+                    {
+                        break;
+                    }
+                }
+
+                await BroadcastAsync("rate 0");
+                break;
+            case Scenario.Reconnect:
+                var steady = options.RateSteps[0];
+                await BroadcastAsync(string.Create(CultureInfo.InvariantCulture, $"rate {steady}"));
+                await MeasureAsync("before drop", steady, options.StepSeconds, options.RoomSize, judge: true);
+                await BroadcastAsync(string.Create(CultureInfo.InvariantCulture, $"drop {options.DropPercent}"));
+                await MeasureAsync("drop + reconnect", steady, options.StepSeconds, options.RoomSize, judge: false, warmup: false);
+                await MeasureAsync("after reconnect", steady, options.StepSeconds, options.RoomSize, judge: true);
+                await BroadcastAsync("rate 0");
+                break;
+        }
+
+        // Let the last acks and deliveries land so the final counts are complete.
+        _phase = "drain";
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    private Task BroadcastAsync(string command) => Task.WhenAll(_workers.Select(w => w.SendAsync(command)));
+
+    private async Task<StepResult> MeasureAsync(string label, double rate, int seconds, int fanout, bool judge, bool warmup = true)
+    {
+        _phase = label;
+        if (warmup && options.WarmupSeconds > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+        }
+
+        var start = Now();
+        _aggregator.TakeWindow();
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, seconds - (warmup ? options.WarmupSeconds : 0))));
+        var end = Now();
+        var step = StepMath.Measure(label, rate, start, end, _aggregator.TakeWindow(), fanout, judge ? options : null);
+        _steps.Add(step);
+        Console.WriteLine(Progress.DescribeStep(step));
+        return step;
+    }
+
+    private Snapshot Now() => _aggregator.Take(_clock.Elapsed.TotalSeconds, _sampler.Sample());
+
+    private async Task TickAsync(CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        _previous = Now();
+        while (await timer.WaitForNextTickAsync(cancellation).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
+        {
+            var now = Now();
+            var row = StepMath.Row(_phase, _previous, now, _aggregator.TakeSecond());
+            _timeline.Add(row);
+            _previous = now;
+            Console.WriteLine(Progress.DescribeRow(row, now));
+        }
+    }
+
+    private RunResult BuildResult(DateTime started, Dictionary<string, GroupSample> idle)
+    {
+        var final = Now();
+        var held = _steps.Count > 0 ? _steps.Max(s => s.Connected) : final.Connected;
+        var bytesPerConnection = new Dictionary<string, double>();
+        var hold = _steps.FirstOrDefault();
+        foreach (var (group, sample) in idle)
+        {
+            if (hold is not null && held > 0 && hold.RssMb.TryGetValue(group, out var mb))
+            {
+                bytesPerConnection[group] = Math.Round((mb * 1024 * 1024 - sample.RssBytes) / held);
+            }
+        }
+
+        var settings = new Dictionary<string, string>
+        {
+            ["url"] = options.Url,
+            ["clients"] = options.Clients.ToString(CultureInfo.InvariantCulture),
+            ["roomSize"] = options.RoomSize.ToString(CultureInfo.InvariantCulture),
+            ["rates"] = options.Rates,
+            ["stepSeconds"] = options.StepSeconds.ToString(CultureInfo.InvariantCulture),
+            ["workers"] = options.Workers.ToString(CultureInfo.InvariantCulture),
+            ["payloadBytes"] = options.PayloadBytes.ToString(CultureInfo.InvariantCulture),
+            ["dropPercent"] = options.DropPercent.ToString(CultureInfo.InvariantCulture),
+            ["maxP99Ms"] = options.MaxP99Ms.ToString(CultureInfo.InvariantCulture),
+        };
+        return new RunResult(options.RunName, options.Target.ToString(), options.Scenario.ToString(), started.ToString("u", CultureInfo.InvariantCulture),
+            Environment.GetEnvironmentVariable("BENCH_COMMIT") ?? "unknown", MachineFacts.Read(), settings,
+            held, final[Counter.ConnectFailed], bytesPerConnection, _steps, _timeline);
+    }
+}
