@@ -19,7 +19,6 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
     private readonly List<TimelineRow> _timeline = [];
     private readonly List<StepResult> _steps = [];
     private readonly List<WorkerProcess> _workers = [];
-    private Snapshot? _previous;
     private volatile string _phase = "connect";
 
     public async Task<RunResult> RunAsync()
@@ -40,12 +39,16 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
 
         _sampler.Watch(GeneratorGroup, _workers.Select(w => w.Pid).Append(Environment.ProcessId));
         _clock.Start();
+        var connectStart = Now();
         using var ticking = new CancellationTokenSource();
-        var ticker = TickAsync(ticking.Token);
+        var ticker = TickAsync(connectStart, ticking.Token);
         try
         {
             var connectBudget = TimeSpan.FromSeconds(options.Clients / (double)options.ConnectRate + 60);
             await Task.WhenAll(_workers.Select(w => w.Ready)).WaitAsync(connectBudget);
+            var connect = StepMath.Measure("connect", 0, connectStart, Now(), _aggregator.TakeWindow(), 0, null);
+            _steps.Add(connect);
+            Console.WriteLine(Progress.DescribeStep(connect));
             await RunScenarioAsync();
         }
         finally
@@ -119,16 +122,15 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
 
     private Snapshot Now() => _aggregator.Take(_clock.Elapsed.TotalSeconds, _sampler.Sample());
 
-    private async Task TickAsync(CancellationToken cancellation)
+    private async Task TickAsync(Snapshot previous, CancellationToken cancellation)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        _previous = Now();
         while (await timer.WaitForNextTickAsync(cancellation).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
         {
             var now = Now();
-            var row = StepMath.Row(_phase, _previous, now, _aggregator.TakeSecond());
+            var row = StepMath.Row(_phase, previous, now, _aggregator.TakeSecond());
             _timeline.Add(row);
-            _previous = now;
+            previous = now;
             Console.WriteLine(Progress.DescribeRow(row, now));
         }
     }
@@ -138,7 +140,8 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
         var final = Now();
         var held = _steps.Count > 0 ? _steps.Max(s => s.Connected) : final.Connected;
         var bytesPerConnection = new Dictionary<string, double>();
-        var hold = _steps.FirstOrDefault();
+        // Memory growth is read at the end of the first measured step after connecting (the hold of a ramp).
+        var hold = _steps.Skip(1).FirstOrDefault();
         foreach (var (group, sample) in idle)
         {
             if (hold is not null && held > 0 && hold.RssMb.TryGetValue(group, out var mb))

@@ -18,6 +18,12 @@ public static class MachineFacts
             facts["kernel"] = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         }
 
+        if (File.Exists("/proc/loadavg"))
+        {
+            // Other work on the machine at the start of the run: the figures are only as clean as this.
+            facts["loadAverage"] = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+
         return facts;
     }
 

@@ -19,6 +19,12 @@ public static class Comparison
         md.AppendLine("|---|---:|---:|---:|");
         Row(md, "connections held", ours.ConnectionsHeld, baseline.ConnectionsHeld);
         Row(md, "connections failed", ours.ConnectionsFailed, baseline.ConnectionsFailed);
+        if (ours.Steps.FirstOrDefault(s => s.Label == "connect") is { } oc && baseline.Steps.FirstOrDefault(s => s.Label == "connect") is { } bc)
+        {
+            Row(md, "connect (token + upgrade + join) p50 ms", oc.Connect.P50, bc.Connect.P50);
+            Row(md, "connect p99 ms", oc.Connect.P99, bc.Connect.P99);
+        }
+
         if (a is not null && b is not null)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| step | {a.Label} | {b.Label} | |");
@@ -31,7 +37,6 @@ public static class Comparison
             Row(md, "server CPU cores", a.CpuCores.GetValueOrDefault("server"), b.CpuCores.GetValueOrDefault("server"));
             Row(md, "server RSS MB", a.RssMb.GetValueOrDefault("server"), b.RssMb.GetValueOrDefault("server"));
             Row(md, "generator µs per message", a.GeneratorMicrosPerMessage, b.GeneratorMicrosPerMessage);
-            Row(md, "connect p99 ms", a.Connect.P99, b.Connect.P99);
         }
 
         Row(md, "out-of-order deliveries (whole run)", Sum(ours, "OutOfOrder"), Sum(baseline, "OutOfOrder"));
