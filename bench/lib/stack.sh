@@ -10,9 +10,11 @@ NGINX_ORLEANS_PORT=${NGINX_ORLEANS_PORT:-4480}
 NGINX_BASELINE_PORT=${NGINX_BASELINE_PORT:-4481}
 NGINX_WORKERS=${NGINX_WORKERS:-4}
 BASELINE_PORTS=(${BASELINE_PORTS:-4401 4402 4403})
-# One embedded node by default; "cluster" uses scripts/cluster.sh once the repository has it.
-ORLEANS_MODE=${ORLEANS_MODE:-single}
-ORLEANS_HTTP_PORTS=(${ORLEANS_HTTP_PORTS:-4411})
+# The 3-node cluster through scripts/cluster.sh when the repository has it; else one embedded node.
+if [ -x "$REPO_DIR/scripts/cluster.sh" ]; then ORLEANS_MODE=${ORLEANS_MODE:-cluster}; else ORLEANS_MODE=${ORLEANS_MODE:-single}; fi
+if [ "$ORLEANS_MODE" = cluster ]; then ORLEANS_HTTP_PORTS=(${ORLEANS_HTTP_PORTS:-4411 4412 4413}); else ORLEANS_HTTP_PORTS=(${ORLEANS_HTTP_PORTS:-4411}); fi
+# Rate limits raised (never below the contract's 30 burst / 5 per second) so steps above 5 msg/s per user are measured, not refused.
+NODE_LIMITS="--Chat:RateLimit:Burst=200 --Chat:RateLimit:PerSecond=100"
 BENCH_DLL="$BENCH_DIR/Orleans.Chat.Bench/bin/Release/net10.0/Orleans.Chat.Bench.dll"
 NODE_DLL_DIR="$REPO_DIR/WebSocketEdge/bin/Release/net10.0"
 mkdir -p "$STATE"
@@ -53,17 +55,22 @@ start_baseline() {
   for port in "${BASELINE_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health" 30; done
 }
 
+# The cluster launcher (scripts/cluster.sh) with its ports moved into this range and told to use
+# the benchmark's Redis; the benchmark's own nginx (same config for both stacks) fronts the nodes.
+cluster() {
+  CHAT_PORT_BASE=4400 CHAT_REDIS="127.0.0.1:$REDIS_PORT" CHAT_RUN_DIR="$STATE/cluster" CHAT_STORE="${BENCH_STORE:-Redis}" \
+    CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$NODE_LIMITS --Logging:LogLevel:Default=Warning" "$REPO_DIR/scripts/cluster.sh" "$@"
+}
+
 start_orleans() {
   if [ "$ORLEANS_MODE" = cluster ]; then
-    "$REPO_DIR/scripts/cluster.sh" start
+    cluster start "${#ORLEANS_HTTP_PORTS[@]}"
     return
   fi
   local i=0
   for port in "${ORLEANS_HTTP_PORTS[@]}"; do
-    # Rate limits raised (never below the contract's 30 burst / 5 per second) so steps above 5 msg/s per user are measured, not refused.
     (cd "$NODE_DLL_DIR" && exec dotnet Orleans.Chat.WebSocketEdge.dll --urls "http://127.0.0.1:$port" \
-      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) \
-      --Chat:RateLimit:Burst=200 --Chat:RateLimit:PerSecond=100 --Logging:LogLevel:Default=Warning) >"$STATE/orleans-$port.log" 2>&1 &
+      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $NODE_LIMITS --Logging:LogLevel:Default=Warning) >"$STATE/orleans-$port.log" 2>&1 &
     echo $! >"$STATE/orleans-$port.pid"
     i=$((i + 1))
   done
@@ -93,7 +100,7 @@ PY
 # Comma-separated pids of a group, for --Watch:<group>.
 pids_of() {
   case "$1" in
-    orleans) if [ "$ORLEANS_MODE" = cluster ]; then "$REPO_DIR/scripts/cluster.sh" pids; else cat "$STATE"/orleans-*.pid | paste -sd,; fi ;;
+    orleans) if [ "$ORLEANS_MODE" = cluster ]; then cat "$STATE"/cluster/nodes/*/pid | paste -sd,; else cat "$STATE"/orleans-*.pid | paste -sd,; fi ;;
     baseline) cat "$STATE"/baseline-*.pid | paste -sd, ;;
     redis) cat "$STATE/redis.pid" ;;
     nginx) { cat "$STATE/nginx/nginx.pid"; pgrep -P "$(cat "$STATE/nginx/nginx.pid")"; } | paste -sd, ;;
@@ -106,7 +113,7 @@ stop_all() {
   for f in "$STATE"/baseline-*.pid "$STATE"/orleans-*.pid; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null && rm -f "$f"
   done
-  [ "$ORLEANS_MODE" = cluster ] && "$REPO_DIR/scripts/cluster.sh" stop
+  [ "$ORLEANS_MODE" = cluster ] && cluster stop
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
   sleep 1
   set -e

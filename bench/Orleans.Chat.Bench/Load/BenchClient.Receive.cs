@@ -146,6 +146,7 @@ public sealed partial class BenchClient
             }
 
             _resuming = false;
+            _resumedUpTo = _lastSeq;
             foreach (var delivery in _buffered)
             {
                 Apply(delivery, resumed: true);
@@ -164,7 +165,8 @@ public sealed partial class BenchClient
         {
             if (delivery.Seq <= _lastSeq)
             {
-                if (!resumed)
+                // What Resume already returned may also arrive live right after: expected overlap, not a duplicate.
+                if (!resumed && delivery.Seq > _resumedUpTo)
                 {
                     counters.Add(delivery.Seq == _lastSeq ? Counter.Duplicates : Counter.OutOfOrder);
                 }

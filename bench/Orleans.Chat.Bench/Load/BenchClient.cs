@@ -24,6 +24,7 @@ public sealed partial class BenchClient(int index, string userId, ClientContext 
     private bool _isOpen;
     private bool _resuming;
     private long _lastSeq;
+    private long _resumedUpTo;
     private int _nextInvocation;
     private long _counter;
 

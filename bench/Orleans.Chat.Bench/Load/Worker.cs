@@ -31,6 +31,7 @@ public sealed class Worker(BenchOptions options)
         var stats = EmitStatsAsync(stop.Token);
         var keepAlive = KeepAliveAsync(stop.Token);
         await ConnectAllAsync(protocol, stop.Token);
+        EmitStats();
         Emit(new { type = "ready" });
         var scheduler = ScheduleSendsAsync(stop.Token);
         await ReadCommandsAsync();
