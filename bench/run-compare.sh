@@ -28,9 +28,9 @@ args_for() {
   case "$size:$1" in
     # One embedded node refuses past 18000 sockets (fd limit); the cluster spreads 30000 over three.
     full:ramp) echo --Clients "$([ "$ORLEANS_MODE" = cluster ] && echo 30000 || echo 16000)" --ConnectRate 2000 --HoldSeconds 30 ;;
-    full:fanout) echo --Clients 5000 --Rates 0.83,2,4,6,8,12,16 ;;
-    full:dm) echo --Clients 5000 --Rates 0.83,2,4,8,12 ;;
-    full:reconnect) echo --Clients 5000 --Rates 1 --DropPercent 30 ;;
+    full:fanout) echo --Clients 5000 --Rates 0.2,0.5,0.83,1.5,2.5,4 ;;
+    full:dm) echo --Clients 5000 --Rates 0.83,2,4,8,16 ;;
+    full:reconnect) echo --Clients 5000 --Rates 0.5 --DropPercent 30 ;;
     *) echo ;;
   esac
 }

@@ -75,6 +75,9 @@ public sealed class BenchOptions
     /// <summary>A step passes while deliveries reach this share of what acknowledged sends imply. Default 0.95.</summary>
     public double MinDeliveryRatio { get; set; } = 0.95;
 
+    /// <summary>Stop stepping at the first step over the bounds. False runs every step (to read CPU cost per delivery past the limit). Default true.</summary>
+    public bool StopAtLimit { get; set; } = true;
+
     /// <summary>Bind each client socket to a 127.100.S.H source address so ip_hash spreads them. Default true.</summary>
     public bool BindSources { get; set; } = true;
 

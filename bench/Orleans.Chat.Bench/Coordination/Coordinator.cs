@@ -76,7 +76,7 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
                 {
                     await BroadcastAsync(string.Create(CultureInfo.InvariantCulture, $"rate {rate}"));
                     var step = await MeasureAsync(string.Create(CultureInfo.InvariantCulture, $"rate {rate}/s"), rate, options.StepSeconds, fanout, judge: true);
-                    if (!step.Passed)
+                    if (!step.Passed && options.StopAtLimit)
                     {
                         break;
                     }
