@@ -1,11 +1,14 @@
+using Orleans.Chat.Edge.Cluster;
 using Orleans.Chat.Edge.Hosting;
 using Orleans.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatSilo();
 builder.AddChatEdge();
+builder.AddChatCluster();
 
 var app = builder.Build();
+app.UseChatCluster();
 app.MapChatEdge();
 app.Run();
 

@@ -21,6 +21,7 @@ public static class ChatSiloExtensions
         var cluster = Bind(configuration, ChatClusterOptions.Section, new ChatClusterOptionsValidator());
         var redis = Bind(configuration, RedisOptions.Section, new RedisOptionsValidator());
         var store = Bind<StoreOptions>(configuration, StoreOptions.Section, null);
+        var detection = Bind(configuration, FailureDetectionOptions.Section, new FailureDetectionOptionsValidator());
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
@@ -30,7 +31,7 @@ public static class ChatSiloExtensions
         builder.UseOrleans(silo =>
         {
             silo.AddChatGrainServices();
-            ClusteringSetup.Configure(silo, cluster, redis);
+            ClusteringSetup.Configure(silo, cluster, redis, detection);
             StoreSetup.Configure(silo, configuration, store, redis);
             StreamsSetup.Configure(silo, configuration);
         });

@@ -31,6 +31,9 @@ public sealed class ChatClusterOptions
 
     /// <summary>Address other silos use to reach this one. Default <c>127.0.0.1</c>.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface instead of only <see cref="AdvertisedAddress"/> (containers behind NAT). Default false.</summary>
+    public bool ListenOnAnyAddress { get; set; }
 }
 
 /// <summary>Redis used for membership and, when chosen, for storage. Section <c>Chat:Redis</c>.</summary>

@@ -13,6 +13,15 @@ public sealed class EdgeOptions
 
     /// <summary>WebSocket connections this node accepts before refusing more (keep under the process fd limit). Default 18000.</summary>
     public long MaxConnections { get; set; } = 18_000;
+
+    /// <summary>
+    /// A second HTTP port, for operators only: the Orleans Dashboard (<c>/dashboard</c>) and the node's
+    /// cluster view (<c>/cluster</c>) answer only on it. Never expose it publicly. 0 = off (no dashboard). Default 0.
+    /// </summary>
+    public int InternalPort { get; set; }
+
+    /// <summary>On SIGTERM, how long the node waits for its clients to reconnect elsewhere before closing the rest. Default 5 s.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Tokens. Section <c>Chat:Auth</c>.</summary>

@@ -23,6 +23,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             errors.Add($"{EdgeOptions.Section}:MaxConnections must be positive (was {options.MaxConnections})");
         }
 
+        if (options.InternalPort is < 0 or > 65535)
+        {
+            errors.Add($"{EdgeOptions.Section}:InternalPort must be 0 (off) or a port up to 65535 (was {options.InternalPort})");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromSeconds(20))
+        {
+            errors.Add($"{EdgeOptions.Section}:DrainTimeout must be between 0 and 20 s, inside the host's shutdown timeout (was {options.DrainTimeout})");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

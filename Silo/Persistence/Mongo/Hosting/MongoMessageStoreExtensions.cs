@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Chat.Silo.Persistence.Mongo;
+using Orleans.Chat.Storage;
+
+namespace Orleans.Hosting;
+
+/// <summary>Registers the MongoDB message store as this silo's <see cref="IMessageStore"/>.</summary>
+public static class MongoMessageStoreExtensions
+{
+    public static ISiloBuilder AddMongoMessageStore(this ISiloBuilder builder, Action<MongoMessageStoreOptions> configure)
+    {
+        var options = new MongoMessageStoreOptions();
+        configure(options);
+        var services = builder.Services;
+        services.TryAddSingleton<MongoClientCache>();
+        services.AddSingleton(sp => new MongoMessageStore(
+            options, sp.GetRequiredService<MongoClientCache>(), sp.GetRequiredService<ILogger<MongoMessageStore>>()));
+        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<MongoMessageStore>());
+
+        // Index creation runs in the silo's start-up, before any room grain can append.
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MongoMessageStore>());
+        return builder;
+    }
+}

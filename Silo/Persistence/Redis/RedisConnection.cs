@@ -1,0 +1,55 @@
+using StackExchange.Redis;
+
+namespace Orleans.Chat.Silo.Persistence.Redis;
+
+/// <summary>
+/// The one Redis connection of this process. Grain state and message history share it because a
+/// multiplexer is built to carry every caller of a process; one per provider only multiplies sockets.
+/// </summary>
+public sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private IConnectionMultiplexer? _multiplexer;
+
+    public RedisConnection(string connectionString)
+    {
+        Configuration = ConfigurationOptions.Parse(connectionString);
+
+        // Keep reconnecting in the background instead of failing the first caller for good: a Redis
+        // restart must not leave the node with a dead connection until the process restarts.
+        Configuration.AbortOnConnectFail = false;
+    }
+
+    /// <summary>The parsed configuration; its <c>ToString(includePassword: false)</c> is safe to log.</summary>
+    public ConfigurationOptions Configuration { get; }
+
+    public async Task<IConnectionMultiplexer> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (_multiplexer is { } existing)
+        {
+            return existing;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken);
+        try
+        {
+            _multiplexer ??= await ConnectionMultiplexer.ConnectAsync(Configuration);
+            return _multiplexer;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer is { } multiplexer)
+        {
+            await multiplexer.CloseAsync();
+            multiplexer.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+}

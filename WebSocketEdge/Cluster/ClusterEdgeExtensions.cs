@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Chat.Edge.Hubs;
+using Orleans.Dashboard;
+using Orleans.Hosting;
+
+namespace Orleans.Chat.Edge.Cluster;
+
+/// <summary>What a node needs to live in a cluster: draining on SIGTERM, recovery after a silo death, and the operators' internal port.</summary>
+public static class ClusterEdgeExtensions
+{
+    public static WebApplicationBuilder AddChatCluster(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<DrainState>();
+        services.AddSingleton<OpenConnections>();
+        services.Configure<HubOptions>(o => o.AddFilter<OpenConnections>());
+        services.AddHostedService<DrainService>();
+        services.AddHostedService<MembershipWatcher>();
+
+        var internalPort = InternalPort(builder.Configuration);
+        if (internalPort > 0)
+        {
+            builder.UseOrleans(silo => silo.AddDashboard());
+            builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), InternalUrl(builder.Configuration, internalPort)]);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Goes first in the pipeline. Requests that arrived on the internal port get the dashboard and
+    /// the cluster view; those are never mapped on the public port, whatever the Host header says.
+    /// A draining node answers 503 to new hub connections and to <c>/health</c>.
+    /// </summary>
+    public static WebApplication UseChatCluster(this WebApplication app)
+    {
+        var drain = app.Services.GetRequiredService<DrainState>();
+        app.Use((context, next) =>
+        {
+            if (drain.IsDraining && (context.Request.Path.StartsWithSegments(HubNames.HubPath) || context.Request.Path.StartsWithSegments("/health")))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "1";
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+
+        var internalPort = InternalPort(app.Configuration);
+        if (internalPort > 0)
+        {
+            app.MapWhen(context => context.Connection.LocalPort == internalPort, branch =>
+            {
+                branch.UseRouting();
+                branch.UseEndpoints(endpoints =>
+                {
+                    endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+                    endpoints.MapGet(ClusterStatusEndpoint.Path, ClusterStatusEndpoint.Handle);
+                });
+            });
+        }
+
+        return app;
+    }
+
+    private static int InternalPort(IConfiguration configuration) =>
+        configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.InternalPort ?? 0;
+
+    private static string[] PublicUrls(IConfiguration configuration) =>
+        (configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The internal port listens on the same host as the first public URL: loopback locally, the container's interfaces in compose.</summary>
+    private static string InternalUrl(IConfiguration configuration, int port)
+    {
+        var first = new Uri(PublicUrls(configuration)[0].Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal));
+        return $"http://{first.Host}:{port}";
+    }
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Local Orleans.Chat cluster without Docker: Redis, N edge nodes (each co-hosting a silo) and nginx.
+#
+#   scripts/cluster.sh start [N]     install missing packages, start Redis, N nodes (default 3), nginx
+#   scripts/cluster.sh stop          drain and stop the nodes, then nginx and Redis
+#   scripts/cluster.sh status        each node's process, silo state and live connections
+#   scripts/cluster.sh health        /health of each node directly and through nginx
+#   scripts/cluster.sh scale N       add or remove nodes while running (nginx reloaded)
+#   scripts/cluster.sh logs [node|nginx|redis] [-f]
+#   scripts/cluster.sh restart       rolling restart: one node at a time, drained first
+#
+# Environment (all optional):
+#   CHAT_PORT_BASE  nginx listens here; everything else is derived from it (default 3001):
+#                   Redis base+1, node i: HTTP base+10+i, internal base+30+i, silo base+50+i, gateway base+70+i
+#   CHAT_RUN_DIR    state directory (default <repo>/.run)
+#   CHAT_REDIS      use this Redis (host:port) instead of starting one
+#   CHAT_STORE      Chat:Store:Provider for the nodes (default Redis)
+#   CHAT_EDGE_DLL   the built node (default WebSocketEdge/bin/Release/net10.0/Orleans.Chat.WebSocketEdge.dll)
+#   CHAT_NO_BUILD   1 = do not build before starting
+#   CHAT_NGINX_WORKERS  nginx worker processes (default 4)
+#   CHAT_NODE_ARGS  extra node arguments, e.g. "--Chat:Edge:DrainTimeout=00:00:02"
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN="${CHAT_RUN_DIR:-$ROOT/.run}"
+BASE="${CHAT_PORT_BASE:-3001}"
+STORE="${CHAT_STORE:-Redis}"
+DLL="${CHAT_EDGE_DLL:-$ROOT/WebSocketEdge/bin/Release/net10.0/Orleans.Chat.WebSocketEdge.dll}"
+WORKERS="${CHAT_NGINX_WORKERS:-4}"
+MAX_NODES=19
+
+http_port() { echo $((BASE + 10 + $1)); }
+internal_port() { echo $((BASE + 30 + $1)); }
+silo_port() { echo $((BASE + 50 + $1)); }
+gateway_port() { echo $((BASE + 70 + $1)); }
+redis_addr() { echo "${CHAT_REDIS:-127.0.0.1:$((BASE + 1))}"; }
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
+
+ensure_packages() {
+    local missing=()
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    command -v nginx >/dev/null || missing+=(nginx)
+    command -v curl >/dev/null || missing+=(curl)
+    if ((${#missing[@]})); then
+        say "installing ${missing[*]}"
+        apt-get install -y "${missing[@]}" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
+    fi
+}
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+node_dirs() { ls -d "$RUN"/nodes/[0-9]* 2>/dev/null | sort -t/ -k1 -V || true; }
+node_count() { node_dirs | wc -l; }
+
+wait_for() { # wait_for SECONDS CMD...
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
+start_redis() {
+    [[ -n "${CHAT_REDIS:-}" ]] && return
+    local port=$((BASE + 1)) dir="$RUN/redis"
+    mkdir -p "$dir"
+    alive "$dir/redis.pid" && return
+    # Append-only file: grain state and history survive a restart of the local cluster.
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --appendonly yes --save '' \
+        --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    wait_for 10 redis-cli -p "$port" ping || die "Redis did not start on $port (see $dir/redis.log)"
+    say "redis      127.0.0.1:$port"
+}
+
+stop_redis() {
+    [[ -n "${CHAT_REDIS:-}" ]] && return
+    alive "$RUN/redis/redis.pid" && redis-cli -p $((BASE + 1)) shutdown >/dev/null 2>&1 || true
+}
+
+signing_key() {
+    [[ -f "$RUN/signing-key" ]] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$RUN/signing-key"
+    cat "$RUN/signing-key"
+}
+
+start_node() { # start_node I
+    local i=$1 dir="$RUN/nodes/$1"
+    mkdir -p "$dir"
+    alive "$dir/pid" && return
+    local args=(
+        "--urls=http://127.0.0.1:$(http_port "$i")"
+        "--Chat:Cluster:Clustering=Redis"
+        "--Chat:Cluster:ClusterId=$(cat "$RUN/cluster-id")"
+        "--Chat:Cluster:AdvertisedAddress=127.0.0.1"
+        "--Chat:Cluster:SiloPort=$(silo_port "$i")"
+        "--Chat:Cluster:GatewayPort=$(gateway_port "$i")"
+        "--Chat:Redis:ConnectionString=$(redis_addr)"
+        "--Chat:Store:Provider=$STORE"
+        "--Chat:Edge:InternalPort=$(internal_port "$i")"
+        "--Chat:Auth:SigningKey=$(signing_key)"
+        "--Chat:Auth:DevTokens=true"
+    )
+    # shellcheck disable=SC2206
+    [[ -n "${CHAT_NODE_ARGS:-}" ]] && args+=(${CHAT_NODE_ARGS})
+    # The content root is the project folder, so the node serves the web page from wwwroot.
+    # Its own session, so it outlives this script; the shell records its pid and becomes the node.
+    (cd "$ROOT/WebSocketEdge" && DOTNET_gcServer=0 setsid bash -c 'echo $$ > "$0"; exec dotnet "$@"' "$dir/pid" "$DLL" "${args[@]}" \
+        >>"$dir/node.log" 2>&1 < /dev/null &)
+    wait_for 5 test -s "$dir/pid" || die "node $i did not start"
+}
+
+wait_node() { # wait_node I
+    wait_for 120 curl -sf "http://127.0.0.1:$(http_port "$1")/health" \
+        || die "node $1 not healthy after 120 s (see $RUN/nodes/$1/node.log)"
+    say "node $1     http 127.0.0.1:$(http_port "$1")  internal :$(internal_port "$1")  silo :$(silo_port "$1")  pid $(cat "$RUN/nodes/$1/pid")"
+}
+
+stop_node() { # stop_node I  -- SIGTERM drains the node; kill -9 only if it hangs
+    local dir="$RUN/nodes/$1"
+    if alive "$dir/pid"; then
+        local pid; pid=$(cat "$dir/pid")
+        kill -TERM "$pid" 2>/dev/null || true
+        wait_for 40 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/pid"
+}
+
+render_nginx() {
+    local dir="$RUN/nginx" servers=""
+    mkdir -p "$dir/conf" "$dir/logs" "$dir/tmp"
+    for d in $(node_dirs); do
+        local i; i=$(basename "$d")
+        servers+="        server 127.0.0.1:$(http_port "$i") max_fails=1 fail_timeout=5s;"$'\n'
+    done
+    [[ -n "$servers" ]] || servers="        server 127.0.0.1:$(http_port 1) down;"$'\n'
+    local template; template=$(<"$ROOT/nginx/nginx.conf.template")
+    template=${template//'{{WORKER_PROCESSES}}'/$WORKERS}
+    template=${template//'{{PID_FILE}}'/$dir/logs/nginx.pid}
+    template=${template//'{{ERROR_LOG}}'/$dir/logs/error.log}
+    template=${template//'{{ACCESS_LOG}}'/$dir/logs/access.log}
+    template=${template//'{{TEMP_DIR}}'/$dir/tmp}
+    template=${template//'{{LISTEN}}'/$BASE}
+    template=${template//'{{UPSTREAM_SERVERS}}'/${servers%$'\n'}}
+    printf '%s\n' "$template" > "$dir/conf/nginx.conf"
+    nginx -t -q -p "$dir" -c "$dir/conf/nginx.conf" || die "nginx rejected $dir/conf/nginx.conf"
+}
+
+start_nginx() {
+    local dir="$RUN/nginx"
+    render_nginx
+    if alive "$dir/logs/nginx.pid"; then
+        nginx -p "$dir" -c "$dir/conf/nginx.conf" -s reload
+        say "nginx      reloaded ($(node_count) nodes)"
+    else
+        nginx -p "$dir" -c "$dir/conf/nginx.conf"
+        wait_for 10 curl -sf "http://127.0.0.1:$BASE/nginx-health" || die "nginx did not start on $BASE (see $dir/logs/error.log)"
+        say "nginx      http://localhost:$BASE"
+    fi
+}
+
+stop_nginx() {
+    local dir="$RUN/nginx"
+    alive "$dir/logs/nginx.pid" && nginx -p "$dir" -c "$dir/conf/nginx.conf" -s quit || true
+}
+
+build() {
+    [[ "${CHAT_NO_BUILD:-0}" == 1 ]] && return
+    say "building WebSocketEdge (Release)"
+    dotnet build "$ROOT/WebSocketEdge" -c Release -v q -nologo >/dev/null || die "build failed"
+}
+
+cmd_start() {
+    local n=${1:-3}
+    ((n >= 1 && n <= MAX_NODES)) || die "node count must be 1..$MAX_NODES"
+    ensure_packages
+    mkdir -p "$RUN/nodes"
+    if [[ $(node_count) -gt 0 ]] && alive "$(node_dirs | head -1)/pid"; then
+        die "already running; use status, scale or stop"
+    fi
+    build
+    [[ -f "$DLL" ]] || die "no node build at $DLL"
+    # A fresh cluster id per start: membership rows of an earlier run never slow down joining.
+    echo "local-$(date +%s)" > "$RUN/cluster-id"
+    rm -rf "$RUN"/nodes/*
+    start_redis
+    for ((i = 1; i <= n; i++)); do start_node "$i"; done
+    for ((i = 1; i <= n; i++)); do wait_node "$i"; done
+    start_nginx
+}
+
+cmd_stop() {
+    local pids=()
+    for d in $(node_dirs); do stop_node "$(basename "$d")" & pids+=($!); done
+    ((${#pids[@]})) && wait "${pids[@]}"
+    stop_nginx
+    stop_redis
+    say "stopped"
+}
+
+json_field() { grep -o "\"$1\":\"\\{0,1\\}[^\",}]*" | head -1 | sed 's/^[^:]*:"\{0,1\}//'; }
+
+cmd_status() {
+    printf '%-6s %-8s %-7s %-22s %-10s %s\n' NODE PID HTTP SILO STATE CONNECTIONS
+    local members=""
+    for d in $(node_dirs); do
+        local i pid state="down" conns="-" silo="-"
+        i=$(basename "$d"); pid=$(cat "$d/pid" 2>/dev/null || echo -)
+        if alive "$d/pid"; then
+            local body; body=$(curl -sf -m 3 "http://127.0.0.1:$(internal_port "$i")/cluster" || true)
+            if [[ -n "$body" ]]; then
+                state=$(json_field status <<<"$body"); conns=$(json_field connections <<<"$body"); silo=$(json_field silo <<<"$body")
+                members=$body
+            else
+                state="starting"
+            fi
+        fi
+        printf '%-6s %-8s %-7s %-22s %-10s %s\n' "$i" "$pid" "$(http_port "$i")" "$silo" "$state" "$conns"
+    done
+    if [[ -n "$members" ]]; then
+        say "membership (as the last answering node sees it):"
+        grep -o '{"silo":"[^"]*","status":"[^"]*"}' <<<"$members" | sed 's/{"silo":"\([^"]*\)","status":"\([^"]*\)"}/  \1  \2/'
+    fi
+    alive "$RUN/nginx/logs/nginx.pid" && say "nginx  up on $BASE" || say "nginx  down"
+    redis-cli -u "redis://$(redis_addr)" ping >/dev/null 2>&1 && say "redis  up on $(redis_addr)" || say "redis  down"
+}
+
+cmd_health() {
+    local bad=0
+    for d in $(node_dirs); do
+        local i; i=$(basename "$d")
+        local body; body=$(curl -s -m 5 -w ' %{http_code}' "http://127.0.0.1:$(http_port "$i")/health" || echo " 000")
+        say "node $i   ${body##* }  ${body% *}"
+        [[ "${body##* }" == 200 ]] || bad=1
+    done
+    local body; body=$(curl -s -m 5 -w ' %{http_code}' "http://127.0.0.1:$BASE/health" || echo " 000")
+    say "nginx    ${body##* }  ${body% *}"
+    [[ "${body##* }" == 200 ]] || bad=1
+    return $bad
+}
+
+cmd_scale() {
+    local n=${1:?usage: scale N} current
+    ((n >= 1 && n <= MAX_NODES)) || die "node count must be 1..$MAX_NODES"
+    current=$(node_count)
+    if ((n > current)); then
+        for ((i = current + 1; i <= n; i++)); do start_node "$i"; done
+        for ((i = current + 1; i <= n; i++)); do wait_node "$i"; done
+        start_nginx
+    elif ((n < current)); then
+        # Out of nginx first, so no new client lands there, then drain: clients move to the rest.
+        local leaving=()
+        for ((i = n + 1; i <= current; i++)); do leaving+=("$i"); mv "$RUN/nodes/$i" "$RUN/nodes/leaving-$i"; done
+        start_nginx
+        local pids=()
+        for i in "${leaving[@]}"; do
+            (dir="$RUN/nodes/leaving-$i"; pid=$(cat "$dir/pid"); kill -TERM "$pid" 2>/dev/null || true
+             wait_for 40 bash -c "! kill -0 $pid" || kill -KILL "$pid" 2>/dev/null || true
+             mkdir -p "$RUN/removed"; mv "$dir" "$RUN/removed/$i-$(date +%s)"; say "node $i     stopped") & pids+=($!)
+        done
+        wait "${pids[@]}"
+    fi
+    say "$(node_count) nodes"
+}
+
+cmd_restart() {
+    for d in $(node_dirs); do
+        local i; i=$(basename "$d")
+        say "restarting node $i"
+        stop_node "$i"
+        start_node "$i"
+        wait_node "$i"
+    done
+}
+
+cmd_logs() {
+    local what=${1:-all} follow=()
+    [[ "${2:-}" == -f || "${1:-}" == -f ]] && follow=(-f)
+    [[ "$what" == -f ]] && what=all
+    case "$what" in
+        nginx) tail -n 100 "${follow[@]}" "$RUN/nginx/logs/error.log" "$RUN/nginx/logs/access.log" ;;
+        redis) tail -n 100 "${follow[@]}" "$RUN/redis/redis.log" ;;
+        all) tail -n 50 "${follow[@]}" "$RUN"/nodes/*/node.log ;;
+        *) [[ -f "$RUN/nodes/$what/node.log" ]] || die "no node $what"; tail -n 200 "${follow[@]}" "$RUN/nodes/$what/node.log" ;;
+    esac
+}
+
+case "${1:-}" in
+    start) shift; cmd_start "$@" ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    health) cmd_health ;;
+    scale) shift; cmd_scale "$@" ;;
+    logs) shift; cmd_logs "$@" ;;
+    restart) cmd_restart ;;
+    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

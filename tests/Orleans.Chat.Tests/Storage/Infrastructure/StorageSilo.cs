@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Chat.Tests.Infrastructure;
+using Orleans.Hosting;
+
+namespace Orleans.Chat.Tests.Storage.Infrastructure;
+
+/// <summary>
+/// A real silo host configured exactly as the product configures it (<c>AddChatSilo</c>), with a
+/// chosen store and free ports: the grain storages and message store are the ones a node runs.
+/// </summary>
+public sealed class StorageSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private StorageSilo(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Starts a silo; hosts with the same <paramref name="serviceId"/> see the same stored data.</summary>
+    public static async Task<StorageSilo> StartAsync(string serviceId, IDictionary<string, string?> storeSettings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Chat:Cluster:ClusterId"] = $"storage-tests-{Guid.NewGuid():N}",
+            ["Chat:Cluster:ServiceId"] = serviceId,
+            ["Chat:Cluster:SiloPort"] = FreePorts.Next().ToString(),
+            ["Chat:Cluster:GatewayPort"] = FreePorts.Next().ToString(),
+        });
+        builder.Configuration.AddInMemoryCollection(storeSettings);
+        builder.AddChatSilo();
+        var host = builder.Build();
+        await host.StartAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return new StorageSilo(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().WaitAsync(TestIds.Timeout);
+        if (_host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}
