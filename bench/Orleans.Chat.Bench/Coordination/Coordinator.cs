@@ -20,6 +20,7 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
     private readonly List<StepResult> _steps = [];
     private readonly List<WorkerProcess> _workers = [];
     private volatile string _phase = "connect";
+    private double _idleServerCores;
 
     public async Task<RunResult> RunAsync()
     {
@@ -70,6 +71,13 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
 
     private async Task RunScenarioAsync()
     {
+        if (options.Scenario != Scenario.Ramp)
+        {
+            // Connected and silent: the servers' background cost, subtracted to give the marginal cost per delivery.
+            var idle = await MeasureAsync("idle", 0, Math.Min(5, options.StepSeconds), fanout: 0, judge: false, warmup: false);
+            _idleServerCores = idle.CpuCores.GetValueOrDefault(ServerGroup);
+        }
+
         switch (options.Scenario)
         {
             case Scenario.Ramp:
@@ -120,7 +128,7 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
         _aggregator.TakeWindow();
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, seconds - (warmup ? options.WarmupSeconds : 0))));
         var end = Now();
-        var step = StepMath.Measure(label, rate, start, end, _aggregator.TakeWindow(), fanout, judge ? options : null);
+        var step = StepMath.Measure(label, rate, start, end, _aggregator.TakeWindow(), fanout, judge ? options : null, _idleServerCores);
         _steps.Add(step);
         Console.WriteLine(Progress.DescribeStep(step));
         return step;

@@ -8,7 +8,8 @@ public static class StepMath
 {
     private const double Mb = 1024 * 1024;
 
-    public static StepResult Measure(string label, double rate, Snapshot a, Snapshot b, LatencySet latency, int fanout, BenchOptions? judge)
+    /// <param name="idleServerCores">Server CPU with clients connected and silent; what is above it is the cost of the traffic.</param>
+    public static StepResult Measure(string label, double rate, Snapshot a, Snapshot b, LatencySet latency, int fanout, BenchOptions? judge, double idleServerCores = 0)
     {
         var seconds = Math.Max(0.001, b.Seconds - a.Seconds);
         double PerSec(Counter c) => (b[c] - a[c]) / seconds;
@@ -27,6 +28,7 @@ public static class StepMath
             ToLatency(latency.Ack), ToLatency(latency.Deliver), ToLatency(latency.Connect),
             cpu, rss,
             delivered > 0 ? Math.Round(serverCpu / delivered, 2) : 0,
+            delivered > 0 ? Math.Round(Math.Max(0, serverCpu - idleServerCores * seconds * 1e6) / delivered, 2) : 0,
             delivered + sent > 0 ? Math.Round(generatorCpu / (delivered + sent), 2) : 0,
             Delta(a.Totals, b.Totals), Delta(a.Errors, b.Errors), passed);
     }

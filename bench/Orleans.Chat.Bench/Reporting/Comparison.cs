@@ -34,6 +34,7 @@ public static class Comparison
             Row(md, "deliver p99 ms", a.Deliver.P99, b.Deliver.P99);
             Row(md, "ack p99 ms", a.Ack.P99, b.Ack.P99);
             Row(md, "server CPU µs per delivery (lower is better)", a.ServerMicrosPerDelivery, b.ServerMicrosPerDelivery);
+            Row(md, "server CPU µs per delivery above idle", a.ServerMarginalMicrosPerDelivery, b.ServerMarginalMicrosPerDelivery);
             Row(md, "server CPU cores", a.CpuCores.GetValueOrDefault("server"), b.CpuCores.GetValueOrDefault("server"));
             Row(md, "server RSS MB", a.RssMb.GetValueOrDefault("server"), b.RssMb.GetValueOrDefault("server"));
             Row(md, "generator µs per message", a.GeneratorMicrosPerMessage, b.GeneratorMicrosPerMessage);
@@ -43,6 +44,11 @@ public static class Comparison
         Row(md, "duplicate deliveries (whole run)", Sum(ours, "Duplicates"), Sum(baseline, "Duplicates"));
         Row(md, "messages lost (sender gaps, whole run)", Sum(ours, "SenderGaps"), Sum(baseline, "SenderGaps"));
         Row(md, "messages recovered by resume", Sum(ours, "Resumed"), Sum(baseline, "Resumed"));
+        if (ours.Steps.FirstOrDefault(s => s.Label == "idle") is { } oi && baseline.Steps.FirstOrDefault(s => s.Label == "idle") is { } bi)
+        {
+            Row(md, "server CPU cores, connected and idle", oi.CpuCores.GetValueOrDefault("server"), bi.CpuCores.GetValueOrDefault("server"));
+        }
+
         Row(md, "errors (whole run)", ours.Steps.Sum(s => s.Errors.Values.Sum()), baseline.Steps.Sum(s => s.Errors.Values.Sum()));
         foreach (var (group, bytes) in ours.ServerBytesPerConnection.Where(kv => kv.Key == "server"))
         {

@@ -19,6 +19,7 @@ public sealed record StepResult(
     Dictionary<string, double> CpuCores,
     Dictionary<string, double> RssMb,
     double ServerMicrosPerDelivery,
+    double ServerMarginalMicrosPerDelivery,
     double GeneratorMicrosPerMessage,
     Dictionary<string, long> Counts,
     Dictionary<string, long> Errors,
