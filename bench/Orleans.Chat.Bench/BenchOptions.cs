@@ -54,6 +54,9 @@ public sealed class BenchOptions
     /// <summary>Seconds at the start of each step left out of its figures. Default 3.</summary>
     public int WarmupSeconds { get; set; } = 3;
 
+    /// <summary>Seconds between the last join and the idle window, for the servers to finish the joins' own work. Default 20.</summary>
+    public int SettleSeconds { get; set; } = 20;
+
     /// <summary>Seconds to hold the connections in the ramp scenario. Default 30.</summary>
     public int HoldSeconds { get; set; } = 30;
 

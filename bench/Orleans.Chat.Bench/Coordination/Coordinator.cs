@@ -73,9 +73,10 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
     {
         if (options.Scenario != Scenario.Ramp)
         {
-            // Joins leave events in flight (member joined, presence); let them land before measuring idle.
+            // Joins leave work behind them (events, subscriptions, state writes) for seconds after the
+            // last one returns; measured idle must not include it.
             _phase = "settle";
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, options.StepSeconds)));
+            await Task.Delay(TimeSpan.FromSeconds(options.SettleSeconds));
 
             // Connected and silent: the servers' background cost, subtracted to give the marginal cost per delivery.
             var idle = await MeasureAsync("idle", 0, Math.Min(5, options.StepSeconds), fanout: 0, judge: false, warmup: false);

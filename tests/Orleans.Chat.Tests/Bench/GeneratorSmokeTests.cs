@@ -19,7 +19,7 @@ public sealed class GeneratorSmokeTests
         {
             var exit = await RunGeneratorAsync(
                 "--Url", node.Url.ToString(), "--Clients", "40", "--RoomSize", "10", "--Workers", "2",
-                "--Rates", "2", "--StepSeconds", "4", "--WarmupSeconds", "1", "--Watch:server", node.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Rates", "2", "--StepSeconds", "4", "--SettleSeconds", "1", "--WarmupSeconds", "1", "--Watch:server", node.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Out", output, "--Name", "smoke");
             Assert.Equal(0, exit);
 
