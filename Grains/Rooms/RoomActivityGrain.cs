@@ -25,12 +25,19 @@ public sealed class RoomActivityState
 /// only, never the room grain, so its numbers show what the stream delivered. Delivery is at least
 /// once: messages are de-duplicated by seq and joins/leaves by the member set, so a redelivery
 /// after a receiver restart changes nothing; edits and deletes are counted per delivery.
+/// Counters are written at most every <see cref="FlushEvery"/> and on deactivation, not per event:
+/// a busy room would otherwise add a storage write to every message. A crash can lose the last
+/// interval's counts (the stream's offsets are already committed).
 /// </summary>
 [ImplicitStreamSubscription(ChatNames.RoomEventsNamespace)]
 public sealed class RoomActivityGrain(
     [PersistentState("activity", ChatNames.GrainStorage)] IPersistentState<RoomActivityState> state,
     TimeProvider time) : Grain, IRoomActivityGrain
 {
+    public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(2);
+
+    private IGrainTimer? _flush;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stream = this.GetStreamProvider(ChatNames.StreamProvider)
@@ -45,7 +52,7 @@ public sealed class RoomActivityGrain(
             this.GetPrimaryKeyString(), s.LastSeq, s.Messages, s.Edits, s.Deletes, s.Members.Count, s.Joins, s.Leaves, s.LastEventAt));
     }
 
-    private async Task ApplyAsync(RoomEvent roomEvent)
+    private Task ApplyAsync(RoomEvent roomEvent)
     {
         var s = state.State;
         var changed = roomEvent switch
@@ -67,8 +74,25 @@ public sealed class RoomActivityGrain(
         if (changed)
         {
             s.LastEventAt = time.GetUtcNow();
-            await state.WriteStateAsync();
+            _flush ??= this.RegisterGrainTimer(FlushAsync, FlushEvery, Timeout.InfiniteTimeSpan);
         }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_flush is not null)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        _flush?.Dispose();
+        _flush = null;
+        await state.WriteStateAsync(cancellationToken);
     }
 
     private static bool Count(Action apply)
