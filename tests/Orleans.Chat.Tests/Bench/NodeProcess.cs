@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Chat.Tests.Infrastructure;
 
 namespace Orleans.Chat.Tests.Bench;
 
@@ -24,7 +25,7 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static async Task<NodeProcess> StartAsync(TimeSpan timeout)
     {
-        var (http, silo, gateway) = (FreePort(), FreePort(), FreePort());
+        var (http, silo, gateway) = (Ports.Free(), Ports.Free(), Ports.Free());
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         foreach (var arg in new[]
                  {
@@ -77,13 +78,6 @@ internal sealed class NodeProcess : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

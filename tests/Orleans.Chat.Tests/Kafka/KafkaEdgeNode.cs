@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -11,6 +10,7 @@ using Orleans.Chat.Edge.Hosting;
 using Orleans.Chat.Edge.Hubs;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Chat.Tests.Infrastructure;
 
 namespace Orleans.Chat.Tests.Kafka;
 
@@ -35,14 +35,14 @@ public sealed class KafkaEdgeNode : IAsyncDisposable
 
     public static async Task<KafkaEdgeNode> StartAsync(string clusterId, KafkaTarget kafka, KafkaEdgeNode? primary = null)
     {
-        var siloPort = FreePort();
+        var siloPort = Ports.Free();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Chat:Cluster:ClusterId"] = clusterId,
             ["Chat:Cluster:ServiceId"] = clusterId,
             ["Chat:Cluster:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chat:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chat:Cluster:GatewayPort"] = Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Chat:Auth:DevTokens"] = "true",
             ["Chat:Auth:SigningKey"] = "kafka-edge-test-signing-key-0123456789abcdef",
             ["Chat:Streams:Provider"] = "Kafka",
@@ -90,13 +90,6 @@ public sealed class KafkaEdgeNode : IAsyncDisposable
     {
         await _app.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed record TokenBody(string AccessToken);

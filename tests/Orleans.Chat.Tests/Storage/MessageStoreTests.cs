@@ -32,7 +32,7 @@ public sealed class RedisStoreHealthTests
     public async Task Ping_answers_false_when_redis_is_unreachable()
     {
         // A port just released by the OS: nothing listens there.
-        await using var connection = new RedisConnection($"127.0.0.1:{FreePorts.Next()},connectTimeout=1000,asyncTimeout=1000");
+        await using var connection = new RedisConnection($"127.0.0.1:{Ports.Free()},connectTimeout=1000,asyncTimeout=1000");
         var store = new RedisMessageStore(connection, new RedisMessageKeys("tests"), NullLogger<RedisMessageStore>.Instance);
 
         Assert.False(await store.PingAsync().WaitAsync(TestIds.Timeout));

@@ -27,7 +27,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
         // The port is free when chosen but another process may take it before Redis binds: try again then.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePorts.Next();
+            Port = Ports.Free();
             var (process, ready) = Start(executable, Port);
             if (await ready.WaitAsync(TestIds.Timeout))
             {

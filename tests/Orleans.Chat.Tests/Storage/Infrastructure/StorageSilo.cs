@@ -28,8 +28,8 @@ public sealed class StorageSilo : IAsyncDisposable
         {
             ["Chat:Cluster:ClusterId"] = $"storage-tests-{Guid.NewGuid():N}",
             ["Chat:Cluster:ServiceId"] = serviceId,
-            ["Chat:Cluster:SiloPort"] = FreePorts.Next().ToString(),
-            ["Chat:Cluster:GatewayPort"] = FreePorts.Next().ToString(),
+            ["Chat:Cluster:SiloPort"] = Ports.Free().ToString(),
+            ["Chat:Cluster:GatewayPort"] = Ports.Free().ToString(),
         });
         builder.Configuration.AddInMemoryCollection(storeSettings);
         builder.AddChatSilo();
