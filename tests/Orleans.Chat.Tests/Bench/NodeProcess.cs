@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Orleans.Chat.Tests.Infrastructure;
 
 namespace Orleans.Chat.Tests.Bench;
