@@ -13,13 +13,13 @@ public sealed class GeneratorSmokeTests
     [Fact]
     public async Task Fanout_against_a_real_node_delivers_every_message_once_and_in_order()
     {
-        await using var node = await NodeProcess.StartAsync(TimeSpan.FromSeconds(60));
+        await using var node = await EdgeProcess.StartAsync();
         var output = Path.Combine(Path.GetTempPath(), TestIds.Room("bench-smoke"));
         try
         {
             var exit = await RunGeneratorAsync(
-                "--Url", node.Url.ToString(), "--Clients", "40", "--RoomSize", "10", "--Workers", "2",
-                "--Rates", "2", "--StepSeconds", "4", "--SettleSeconds", "1", "--WarmupSeconds", "1", "--Watch:server", node.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--Url", node.BaseUrl, "--Clients", "40", "--RoomSize", "10", "--Workers", "2",
+                "--Rates", "2", "--StepSeconds", "4", "--SettleSeconds", "1", "--WarmupSeconds", "1", "--Watch:server", node.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Out", output, "--Name", "smoke");
             Assert.Equal(0, exit);
 
