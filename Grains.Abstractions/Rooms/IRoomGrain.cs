@@ -36,9 +36,11 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>
     /// Stores a message and delivers it. Idempotent on (sender, clientMsgId): a repeat returns the
-    /// message stored the first time. Returns only after the message store acknowledged the write.
+    /// message stored the first time. Returns only after the message store acknowledged the write
+    /// and the room's event stream holds the event. Interleaves with other sends (seqs are still
+    /// assigned one at a time) so that a busy room's stream publishes go out in batches.
     /// </summary>
-    [Alias("Send")]
+    [AlwaysInterleave, Alias("Send")]
     Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
 
     /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="beforeSeq"/> (0 = newest), ascending.</summary>

@@ -11,25 +11,75 @@ namespace Orleans.Chat.Grains.Rooms;
 /// provider runs; whatever the provider's failure, the caller sees one clear exception and the
 /// operation that produced the event is not acknowledged.
 /// </summary>
+/// <remarks>
+/// One publish is in flight at a time and events that arrive meanwhile go out together as one
+/// batch, in the order they were handed in. So a busy room pays one stream round trip per batch
+/// instead of per message, and the stream's order is the room's order. Runs on the grain's
+/// scheduler only, so the queue needs no lock.
+/// </remarks>
 internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILogger logger)
 {
-    private IAsyncStream<RoomEvent>? _stream;
+    private const int MaxBatch = 256;
 
-    public async Task PublishAsync(RoomEvent roomEvent)
+    private readonly Queue<(RoomEvent Event, TaskCompletionSource Done)> _pending = new();
+    private IAsyncStream<RoomEvent>? _stream;
+    private bool _publishing;
+
+    /// <summary>Completes once the stream holds the event; fails with <see cref="RoomEventsUnavailableException"/> otherwise.</summary>
+    public Task PublishAsync(RoomEvent roomEvent)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Enqueue((roomEvent, done));
+        if (!_publishing)
+        {
+            _publishing = true;
+            _ = PublishPendingAsync();
+        }
+
+        return done.Task;
+    }
+
+    private async Task PublishPendingAsync()
     {
         _stream ??= grain.GetStreamProvider(ChatNames.StreamProvider)
             .GetStream<RoomEvent>(StreamId.Create(ChatNames.RoomEventsNamespace, roomId));
-        try
+        while (_pending.Count > 0)
         {
-            await _stream.OnNextAsync(roomEvent);
+            var batch = new List<(RoomEvent Event, TaskCompletionSource Done)>(Math.Min(_pending.Count, MaxBatch));
+            while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                if (batch.Count == 1)
+                {
+                    await _stream.OnNextAsync(batch[0].Event);
+                }
+                else
+                {
+                    await _stream.OnNextBatchAsync(batch.Select(b => b.Event).ToList());
+                }
+
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetResult();
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The provider's own exception may not travel to the client; its message goes into ours.
+                LogPublishFailed(logger, roomId, batch.Count, ex);
+                foreach (var (roomEvent, done) in batch)
+                {
+                    done.TrySetException(new RoomEventsUnavailableException(
+                        $"room {roomId}: the event stream did not persist the {Describe(roomEvent)} ({ex.Message}); not acknowledged, retry later"));
+                }
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The provider's own exception may not travel to the client; its message goes into ours.
-            LogPublishFailed(logger, roomId, roomEvent.GetType().Name, ex);
-            throw new RoomEventsUnavailableException(
-                $"room {roomId}: the event stream did not persist the {Describe(roomEvent)} ({ex.Message}); not acknowledged, retry later");
-        }
+
+        _publishing = false;
     }
 
     private static string Describe(RoomEvent roomEvent) => roomEvent switch
@@ -42,6 +92,6 @@ internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILo
         _ => "event",
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: publishing {EventType} on the room event stream failed")]
-    private static partial void LogPublishFailed(ILogger logger, string roomId, string eventType, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: publishing {Count} event(s) on the room event stream failed")]
+    private static partial void LogPublishFailed(ILogger logger, string roomId, int count, Exception exception);
 }

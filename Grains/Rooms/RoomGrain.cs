@@ -19,6 +19,7 @@ public sealed partial class RoomGrain(
 
     /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
     private IGrainTimer? _pruneTimer;
     private RoomEventPublisher? _events;
     private long _lastSeq;
@@ -88,6 +89,26 @@ public sealed partial class RoomGrain(
             throw new ChatException($"direct room {RoomId} needs both users", ChatErrorCode.DirectRoomIncomplete);
         }
 
+        // Sends interleave (so a busy room's stream publishes batch), but seqs are handed out and
+        // stored one message at a time: the gate covers append, fan-out and queueing the publish.
+        Task published;
+        ChatMessage stored;
+        await _appendGate.WaitAsync();
+        try
+        {
+            (stored, published) = await AppendAsync(senderId, clientMsgId, text);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+
+        await published;
+        return stored;
+    }
+
+    private async Task<(ChatMessage Stored, Task Published)> AppendAsync(string senderId, string clientMsgId, string text)
+    {
         // A stale seq can only come from a write that failed after it reached the store, or from a
         // second activation during a membership change; re-reading the room's end recovers both.
         for (var attempt = 0; ; attempt++)
@@ -98,13 +119,11 @@ public sealed partial class RoomGrain(
             {
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
-                    await FanoutAndPublishAsync(new MessageEvent(RoomId, message));
-                    return message;
+                    return (message, FanoutAndPublishAsync(new MessageEvent(RoomId, message)));
                 case AppendOutcome.Duplicate when result.Message is { } original:
                     // A retry after a failed publish: the stream may lack this message, so publish it
                     // again (stream consumers de-duplicate by seq). Live delivery already happened.
-                    await Events.PublishAsync(new MessageEvent(RoomId, original));
-                    return original;
+                    return (original, Events.PublishAsync(new MessageEvent(RoomId, original)));
                 case AppendOutcome.SeqTaken when attempt < 3:
                     LogSeqTaken(logger, RoomId, message.Seq);
                     _lastSeq = await store.GetLastSeqAsync(RoomId);
