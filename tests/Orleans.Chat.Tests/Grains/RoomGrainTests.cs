@@ -33,6 +33,28 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_sends_reach_the_room_event_stream_in_seq_order()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var stored = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => room.Send(alice, $"c{i}", $"text {i}"))).WaitAsync(TestIds.Timeout);
+        Assert.Equal(60, stored.Max(m => m.Seq));
+
+        // The activity consumer counts a message only when its seq is above the highest it has seen,
+        // so any message published out of order would be missing from the count.
+        var activity = Grains.GetGrain<IRoomActivityGrain>(stored[0].RoomId);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        var deadline = DateTime.UtcNow + TestIds.Timeout;
+        RoomActivity current;
+        while ((current = await activity.GetActivity().WaitAsync(TestIds.Timeout)).LastSeq < 60 && DateTime.UtcNow < deadline)
+        {
+            await poll.WaitForNextTickAsync();
+        }
+
+        Assert.Equal(60, current.LastSeq);
+        Assert.Equal(60, current.Messages);
+    }
+
+    [Fact]
     public async Task Resending_the_same_client_message_id_returns_the_original_and_stores_once()
     {
         var (room, alice) = await NewRoomWithMemberAsync();
