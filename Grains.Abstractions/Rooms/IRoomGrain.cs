@@ -31,6 +31,10 @@ public interface IRoomGrain : IGrainWithStringKey
     [ReadOnly, Alias("IsMember")]
     Task<bool> IsMember(string userId);
 
+    /// <summary>The room's members, for a member who asks.</summary>
+    [ReadOnly, Alias("GetMembers")]
+    Task<IReadOnlyList<string>> GetMembers(string userId);
+
     [ReadOnly, Alias("GetLastSeq")]
     Task<long> GetLastSeq();
 

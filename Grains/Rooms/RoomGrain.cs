@@ -75,6 +75,13 @@ public sealed partial class RoomGrain(
 
     public Task<bool> IsMember(string userId) => Task.FromResult(state.State.Members.Contains(userId));
 
+    public Task<IReadOnlyList<string>> GetMembers(string userId)
+    {
+        EnsureMember(userId);
+        IReadOnlyList<string> members = state.State.Members.Order(StringComparer.Ordinal).ToList();
+        return Task.FromResult(members);
+    }
+
     public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
 
     public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text)

@@ -17,6 +17,8 @@ namespace Orleans.Chat.Edge.Hubs;
 [Authorize]
 public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter) : Hub
 {
+    private const int MaxPresenceMembers = 500;
+
     private string UserId => Context.UserIdentifier ?? throw new HubException("the token names no user");
 
     public override Task OnConnectedAsync() => node.ConnectAsync(UserId, Context.ConnectionId);
@@ -105,6 +107,18 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     {
         ChatLimits.EnsureRoomId(roomId);
         return grains.GetGrain<IRoomGrain>(roomId).Delete(UserId, seq);
+    }
+
+    /// <summary>
+    /// Who of a room's members is online now (members only; the first 500 members by id). The
+    /// contract's <c>presence</c> events carry changes; this gives a page the state to start from.
+    /// </summary>
+    public async Task<IReadOnlyList<PresencePayload>> GetPresence(string roomId)
+    {
+        ChatLimits.EnsureRoomId(roomId);
+        var members = (await grains.GetGrain<IRoomGrain>(roomId).GetMembers(UserId)).Take(MaxPresenceMembers).ToList();
+        var online = await Task.WhenAll(members.Select(m => grains.GetGrain<IUserGrain>(m).IsOnline()));
+        return members.Select((userId, i) => new PresencePayload(userId, online[i])).ToList();
     }
 
     public Task<IReadOnlyList<RoomSummary>> GetRooms() => grains.GetGrain<IUserGrain>(UserId).GetRooms();

@@ -146,6 +146,7 @@ export class Chat {
         room.members = new Set(joined.members);
         room.membersKnown = true;
       }
+      if (!room.draft) await this.loadPresence(roomId);
       if (room.draft) room.loaded = true;
       if (!room.loaded && !room.loading) await this.loadLatest(room);
       this.markRead(room);
@@ -153,6 +154,17 @@ export class Chat {
       view.showError("send-error", reasonOf(err));
     }
     this.render({ toBottom: true });
+  }
+
+  /** Who is online right now; later changes arrive as presence events. */
+  async loadPresence(roomId) {
+    try {
+      for (const { userId, online } of await this.invoke("GetPresence", roomId)) {
+        this.model.presence.set(userId, online);
+      }
+    } catch (err) {
+      console.warn(`presence of ${roomId} unavailable:`, reasonOf(err));
+    }
   }
 
   async join(roomId) {

@@ -108,7 +108,7 @@ export class ChatModel {
   constructor(me) {
     this.me = me;
     this.rooms = new Map();
-    // true = online, false = offline; users never heard of are absent (the contract has no snapshot).
+    // true = online, false = offline; filled by GetPresence when a room opens, then by presence events.
     this.presence = new Map([[me, true]]);
   }
 

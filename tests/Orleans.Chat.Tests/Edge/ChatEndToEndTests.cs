@@ -260,6 +260,30 @@ public sealed class ChatEndToEndTests(EdgeNodeFixture node)
     }
 
     [Fact]
+    public async Task Presence_of_a_rooms_members_can_be_read_by_members_only()
+    {
+        var roomId = TestIds.Room();
+        var carolId = TestIds.User("carol");
+        await using var alice = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("alice"));
+        await using var bob = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("bob"));
+        await alice.JoinAsync(roomId);
+        await bob.JoinAsync(roomId);
+        await using (var carol = await TestChatClient.ConnectAsync(node.BaseUrl, carolId))
+        {
+            await carol.JoinAsync(roomId);
+        }
+
+        await alice.WaitForAsync("presence", p => p.GetProperty("userId").GetString() == carolId && !p.GetProperty("online").GetBoolean());
+        var presence = (await alice.InvokeAsync<JsonElement>("GetPresence", roomId)).EnumerateArray()
+            .ToDictionary(p => p.GetProperty("userId").GetString() ?? "", p => p.GetProperty("online").GetBoolean());
+
+        Assert.Equal(new Dictionary<string, bool> { [alice.UserId] = true, [bob.UserId] = true, [carolId] = false }, presence);
+        await using var stranger = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("stranger"));
+        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.InvokeAsync<JsonElement>("GetPresence", roomId));
+        Assert.Contains("not a member", refused.Message);
+    }
+
+    [Fact]
     public async Task Edits_and_deletes_reach_members_and_history_keeps_the_seq()
     {
         var roomId = TestIds.Room();
