@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Chat;
@@ -23,7 +24,6 @@ public static class ChatSiloExtensions
         var store = Bind<StoreOptions>(configuration, StoreOptions.Section, null);
         var detection = Bind(configuration, FailureDetectionOptions.Section, new FailureDetectionOptionsValidator());
 
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(redis));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(store));
@@ -42,7 +42,7 @@ public static class ChatSiloExtensions
     /// <summary>Services the chat grains depend on, whatever the providers.</summary>
     public static ISiloBuilder AddChatGrainServices(this ISiloBuilder silo)
     {
-        silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<NodeList>();
         return silo;
     }

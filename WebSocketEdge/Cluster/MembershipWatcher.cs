@@ -1,5 +1,4 @@
 using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Nodes;
 using Orleans.Runtime;
 
 namespace Orleans.Chat.Edge.Cluster;
@@ -14,7 +13,6 @@ namespace Orleans.Chat.Edge.Cluster;
 public sealed partial class MembershipWatcher(
     IClusterMembershipService membership,
     ChatNode node,
-    IGrainFactory grains,
     ILogger<MembershipWatcher> logger) : BackgroundService
 {
     /// <summary>A second pass catches grains whose directory entries were still being cleaned up during the first.</summary>
@@ -59,7 +57,7 @@ public sealed partial class MembershipWatcher(
     {
         try
         {
-            await grains.GetGrain<INodeDirectoryGrain>(0).Register(node.NodeId, node.Reference).WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+            await node.RegisterAsync(TimeSpan.FromSeconds(5), stoppingToken);
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {

@@ -36,6 +36,10 @@ public sealed partial class ChatNode(
         return _reference;
     }
 
+    /// <summary>Registers (or renews) this node in the node directory; grains find nodes there.</summary>
+    public Task RegisterAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        grains.GetGrain<INodeDirectoryGrain>(0).Register(NodeId, Reference).WaitAsync(timeout, cancellationToken);
+
     public void Stop()
     {
         feeds.Stop();

@@ -17,8 +17,8 @@ public sealed partial class ChatNodeService(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var reference = node.Start();
-        await grains.GetGrain<INodeDirectoryGrain>(0).Register(node.NodeId, reference).WaitAsync(cancellationToken);
+        node.Start();
+        await node.RegisterAsync(Timeout.InfiniteTimeSpan, cancellationToken);
         LogStarted(logger, node.NodeId);
         await base.StartAsync(cancellationToken);
     }
@@ -49,7 +49,7 @@ public sealed partial class ChatNodeService(
         {
             try
             {
-                await grains.GetGrain<INodeDirectoryGrain>(0).Register(node.NodeId, node.Reference).WaitAsync(renew, stoppingToken);
+                await node.RegisterAsync(renew, stoppingToken);
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException)
             {
