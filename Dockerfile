@@ -11,8 +11,7 @@ RUN dotnet publish WebSocketEdge -c Release -o /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
-ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
-    DOTNET_gcServer=0
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080
 # 8080 public (behind nginx), 8081 internal (dashboard, /cluster), 11111 silo, 30000 gateway.
 EXPOSE 8080 8081 11111 30000
 STOPSIGNAL SIGTERM

@@ -106,7 +106,7 @@ start_node() { # start_node I
     # The content root is the project folder, so the node serves the web page from wwwroot.
     # Its own session, so it outlives this script; the shell records its pid and becomes the node.
     # The subshell holds none of this script's output streams, so callers reading them see the end.
-    (cd "$ROOT/WebSocketEdge" && DOTNET_gcServer=0 exec setsid bash -c 'echo $$ > "$0"; exec dotnet "$@"' "$dir/pid" "$DLL" "${args[@]}") \
+    (cd "$ROOT/WebSocketEdge" && exec setsid bash -c 'echo $$ > "$0"; exec dotnet "$@"' "$dir/pid" "$DLL" "${args[@]}") \
         >>"$dir/node.log" 2>&1 < /dev/null &
     wait_for 5 test -s "$dir/pid" || die "node $i did not start"
 }
