@@ -25,6 +25,7 @@ public static class ChatEdgeExtensions
         AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, builder.Configuration, AuthOptions.Section);
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, builder.Configuration, RateLimitOptions.Section);
 
+        services.AddSingleton<ConnectionLimit>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<LocalRoutes>();
@@ -78,12 +79,14 @@ public static class ChatEdgeExtensions
 
         services.AddHealthChecks().AddCheck<ChatHealthCheck>("chat");
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxConcurrentUpgradedConnections = context.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.MaxConnections ?? new EdgeOptions().MaxConnections);
+            kestrel.Limits.MaxConcurrentUpgradedConnections = ConnectionLimit.BackstopFor(context.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.MaxConnections ?? new EdgeOptions().MaxConnections));
         return builder;
     }
 
     public static WebApplication MapChatEdge(this WebApplication app)
     {
+        var limit = app.Services.GetRequiredService<ConnectionLimit>();
+        app.Use((context, next) => limit.InvokeAsync(context, next));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();

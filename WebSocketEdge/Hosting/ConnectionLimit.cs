@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Edge.Hubs;
+
+namespace Orleans.Chat.Edge.Hosting;
+
+/// <summary>
+/// Holds hub WebSockets to <see cref="EdgeOptions.MaxConnections"/>. One more is refused before any
+/// work is done for it, with a 503, <c>Retry-After</c> and a sentence saying why: nginx then tries
+/// another node, and a client talking to the node directly learns that this node is full. The node
+/// itself never runs out of file descriptors (Kestrel's own upgrade limit stays as a backstop).
+/// </summary>
+public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
+{
+    private readonly long _max = options.Value.MaxConnections;
+    private long _open;
+
+    /// <summary>
+    /// Kestrel's own limit, a little above ours: a socket Kestrel still counts for a moment after this
+    /// class let it go must not turn the next client's upgrade into a plain HTTP answer.
+    /// </summary>
+    public static long BackstopFor(long maxConnections) => maxConnections + 64;
+
+    /// <summary>Hub WebSocket requests being served now.</summary>
+    public long Open => Interlocked.Read(ref _open);
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (!IsHubWebSocket(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        if (Interlocked.Increment(ref _open) > _max)
+        {
+            Interlocked.Decrement(ref _open);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync($"this node already holds its maximum of {_max} connections; retry, or connect to another node");
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private static bool IsHubWebSocket(HttpRequest request) =>
+        request.Path.StartsWithSegments(HubNames.HubPath)
+        && request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase);
+}
