@@ -168,7 +168,15 @@ public sealed partial class BenchClient
                 // What Resume already returned may also arrive live right after: expected overlap, not a duplicate.
                 if (!resumed && delivery.Seq > _resumedUpTo)
                 {
-                    counters.Add(delivery.Seq == _lastSeq ? Counter.Duplicates : Counter.OutOfOrder);
+                    if (delivery.Seq == _lastSeq)
+                    {
+                        counters.Add(Counter.Duplicates);
+                    }
+                    else
+                    {
+                        counters.Add(Counter.OutOfOrder);
+                        counters.Add(Counter.SeqOutOfOrder);
+                    }
                 }
 
                 return;

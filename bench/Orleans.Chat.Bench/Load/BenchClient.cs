@@ -27,6 +27,7 @@ public sealed partial class BenchClient(int index, string userId, ClientContext 
     private long _resumedUpTo;
     private int _nextInvocation;
     private long _counter;
+    private long _lastSendTicks = Environment.TickCount64;
 
     public int Index => index;
 
@@ -115,9 +116,13 @@ public sealed partial class BenchClient(int index, string userId, ClientContext 
         }
     }
 
-    public async Task SendKeepAliveAsync()
+    /// <summary>
+    /// Sends the protocol's keep-alive if nothing was sent for <paramref name="quietFor"/>, as the
+    /// official SignalR clients do (their ping timer restarts on every message they send).
+    /// </summary>
+    public async Task SendKeepAliveAsync(TimeSpan quietFor)
     {
-        if (!context.Protocol.KeepAlive.IsEmpty && IsConnected)
+        if (!context.Protocol.KeepAlive.IsEmpty && IsConnected && Environment.TickCount64 - Volatile.Read(ref _lastSendTicks) >= (long)quietFor.TotalMilliseconds)
         {
             try
             {
@@ -163,6 +168,7 @@ public sealed partial class BenchClient(int index, string userId, ClientContext 
         try
         {
             await socket.SendAsync(data, WebSocketMessageType.Text, true, CancellationToken.None);
+            Volatile.Write(ref _lastSendTicks, Environment.TickCount64);
         }
         finally
         {

@@ -13,6 +13,9 @@ public enum Counter
     Resumed,
     Duplicates,
     OutOfOrder,
+
+    /// <summary>The part of <see cref="OutOfOrder"/> that broke the room's seq order (only stacks with a room seq).</summary>
+    SeqOutOfOrder,
     SenderGaps,
     SeqGaps,
     Skipped,

@@ -187,14 +187,20 @@ public sealed class Worker(BenchOptions options)
         }
     }
 
+    /// <summary>
+    /// Client pings as @microsoft/signalr sends them by default: 15 s after the client's last message.
+    /// Checked every 5 s, so a quiet client pings at most 20 s apart, within the server's 30 s timeout.
+    /// (Socket.IO clients only answer the server's pings; their protocol has no client keep-alive.)
+    /// </summary>
     private async Task KeepAliveAsync(CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        var quietFor = TimeSpan.FromSeconds(15);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         while (await timer.WaitForNextTickAsync(cancellation).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
         {
             foreach (var client in _clients)
             {
-                _ = client.SendKeepAliveAsync();
+                _ = client.SendKeepAliveAsync(quietFor);
             }
         }
     }

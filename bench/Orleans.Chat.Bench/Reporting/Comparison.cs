@@ -41,6 +41,7 @@ public static class Comparison
         }
 
         Row(md, "out-of-order deliveries (whole run)", Sum(ours, "OutOfOrder"), Sum(baseline, "OutOfOrder"));
+        Row(md, "of which against the room seq (whole run)", Sum(ours, "SeqOutOfOrder"), Sum(baseline, "SeqOutOfOrder"));
         Row(md, "duplicate deliveries (whole run)", Sum(ours, "Duplicates"), Sum(baseline, "Duplicates"));
         Row(md, "messages lost (sender gaps, whole run)", Sum(ours, "SenderGaps"), Sum(baseline, "SenderGaps"));
         Row(md, "messages recovered by resume", Sum(ours, "Resumed"), Sum(baseline, "Resumed"));
