@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -78,8 +79,8 @@ public static class ChatEdgeExtensions
             });
 
         services.AddHealthChecks().AddCheck<ChatHealthCheck>("chat");
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxConcurrentUpgradedConnections = ConnectionLimit.BackstopFor(context.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.MaxConnections ?? new EdgeOptions().MaxConnections));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<EdgeOptions>>((kestrel, edge) =>
+            kestrel.Limits.MaxConcurrentUpgradedConnections = ConnectionLimit.BackstopFor(edge.Value.MaxConnections));
         return builder;
     }
 

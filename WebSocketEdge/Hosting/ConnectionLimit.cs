@@ -20,9 +20,6 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
     /// </summary>
     public static long BackstopFor(long maxConnections) => maxConnections + 64;
 
-    /// <summary>Hub WebSocket requests being served now.</summary>
-    public long Open => Interlocked.Read(ref _open);
-
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         if (!IsHubWebSocket(context.Request))

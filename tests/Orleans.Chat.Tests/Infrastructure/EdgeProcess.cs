@@ -66,7 +66,6 @@ public sealed class EdgeProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}={value}");
         }
 
-        info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new EdgeProcess(process, http, silo, gateway);
         process.OutputDataReceived += (_, e) => node.Append(e.Data);
