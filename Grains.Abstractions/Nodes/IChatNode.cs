@@ -14,6 +14,10 @@ public interface IChatNode : IGrainObserver
     [OneWay, Alias("OnRoomEvent")]
     Task OnRoomEvent(RoomEvent roomEvent);
 
+    /// <summary>Several room events, possibly of several rooms, in the order their rooms produced them.</summary>
+    [OneWay, Alias("OnRoomEvents")]
+    Task OnRoomEvents(RoomEvent[] roomEvents);
+
     /// <summary>A room grain (re)activated: a node with members of it must subscribe again.</summary>
     [OneWay, Alias("OnRoomActivated")]
     Task OnRoomActivated(string roomId);

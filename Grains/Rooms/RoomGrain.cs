@@ -12,6 +12,7 @@ public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
     IMessageStore store,
     NodeList nodeList,
+    NodeOutbox outbox,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -253,12 +254,12 @@ public sealed partial class RoomGrain(
             ?? throw new ChatException($"room {RoomId} has no message {seq}", ChatErrorCode.NotFound);
     }
 
-    /// <summary>One one-way call per subscribed node: the cost follows the nodes, not the members.</summary>
+    /// <summary>One hand-over per subscribed node, never per member; the outbox batches those bound for other nodes.</summary>
     private void Fanout(RoomEvent roomEvent)
     {
-        foreach (var node in _nodes.Values)
+        foreach (var (nodeId, node) in _nodes)
         {
-            _ = node.OnRoomEvent(roomEvent);
+            outbox.Post(nodeId, node, roomEvent);
         }
     }
 

@@ -44,6 +44,7 @@ public static class ChatSiloExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<NodeList>();
+        silo.Services.AddSingleton<NodeOutbox>();
         return silo;
     }
 

@@ -13,6 +13,7 @@ using Orleans.Chat.Edge.Hubs;
 using Orleans.Chat.Edge.RateLimiting;
 using Orleans.Chat.Edge.Rooms;
 using Orleans.Chat.Edge.Routing;
+using Orleans.Chat.Nodes;
 
 namespace Orleans.Chat.Edge.Hosting;
 
@@ -32,6 +33,7 @@ public static class ChatEdgeExtensions
         services.AddSingleton<LocalRoutes>();
         services.AddSingleton<RoomFeeds>();
         services.AddSingleton<ChatNode>();
+        services.AddSingleton<ILocalChatNode>(sp => sp.GetRequiredService<ChatNode>());
         services.AddHostedService<ChatNodeService>();
         services.AddProblemDetails();
 

@@ -15,7 +15,7 @@ public sealed partial class ChatNode(
     IHubContext<ChatHub> hub,
     LocalRoutes routes,
     RoomFeeds feeds,
-    ILogger<ChatNode> logger) : IChatNode
+    ILogger<ChatNode> logger) : IChatNode, ILocalChatNode
 {
     private IChatNode? _reference;
 
@@ -119,6 +119,19 @@ public sealed partial class ChatNode(
         feeds.Post(roomEvent);
         return Task.CompletedTask;
     }
+
+    public Task OnRoomEvents(RoomEvent[] roomEvents)
+    {
+        foreach (var roomEvent in roomEvents)
+        {
+            feeds.Post(roomEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>From a room grain on this node's own silo: no grain call, no copy.</summary>
+    public void Deliver(RoomEvent roomEvent) => feeds.Post(roomEvent);
 
     public Task OnRoomActivated(string roomId)
     {

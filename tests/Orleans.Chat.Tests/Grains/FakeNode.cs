@@ -23,6 +23,16 @@ public sealed class FakeNode : IChatNode
         return Task.CompletedTask;
     }
 
+    public Task OnRoomEvents(RoomEvent[] roomEvents)
+    {
+        foreach (var roomEvent in roomEvents)
+        {
+            OnRoomEvent(roomEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task OnRoomActivated(string roomId)
     {
         ActivatedRooms.Enqueue(roomId);

@@ -109,6 +109,16 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
             return Task.CompletedTask;
         }
 
+        public Task OnRoomEvents(RoomEvent[] roomEvents)
+        {
+            foreach (var roomEvent in roomEvents)
+            {
+                OnRoomEvent(roomEvent);
+            }
+
+            return Task.CompletedTask;
+        }
+
         public Task OnRoomActivated(string roomId) => Task.CompletedTask;
 
         public Task OnUserActivated(string userId) => Task.CompletedTask;

@@ -1,0 +1,15 @@
+using Orleans.Chat.Messages;
+
+namespace Orleans.Chat.Nodes;
+
+/// <summary>
+/// The edge node hosted in the same process as this silo, when there is one. Room grains hand it
+/// their events in memory instead of through a grain call to its observer.
+/// </summary>
+public interface ILocalChatNode
+{
+    string NodeId { get; }
+
+    /// <summary>Takes one room event for this node's connections; must not block (the caller is a grain turn).</summary>
+    void Deliver(RoomEvent roomEvent);
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+
+namespace Orleans.Chat.Grains.Nodes;
+
+/// <summary>
+/// How room grains on this silo reach edge nodes. The node in this process (if any) gets each event
+/// in memory. Every other node has a lane: events queue there in the order the rooms hand them in,
+/// and one thread-pool work item sends whatever has queued as a single one-way call. An idle silo
+/// sends each event at once; a busy one, whose work items wait their turn, sends fewer and larger
+/// calls, so the cost per event falls as load rises instead of the queue growing.
+/// </summary>
+public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, ILogger<NodeOutbox> logger)
+{
+    /// <summary>Events per call at most; a lane that fell further behind sends several calls.</summary>
+    internal const int MaxBatch = 256;
+
+    /// <summary>Meter <c>Orleans.Chat</c>: events handed to other nodes and the calls that carried them; their ratio is the batch size.</summary>
+    private static readonly Meter Meter = new("Orleans.Chat");
+    private static readonly Counter<long> RemoteEvents = Meter.CreateCounter<long>("chat.fanout.remote_events", description: "Room events sent to other edge nodes");
+    private static readonly Counter<long> RemoteCalls = Meter.CreateCounter<long>("chat.fanout.remote_calls", description: "Grain calls that carried them");
+
+    private readonly ILogger<NodeOutbox> _logger = logger;
+    private readonly ILocalChatNode? _local = localNodes.FirstOrDefault();
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
+    /// <summary>Queues <paramref name="roomEvent"/> for the node; never waits on it.</summary>
+    public void Post(string nodeId, IChatNode node, RoomEvent roomEvent)
+    {
+        if (_local is not null && string.Equals(_local.NodeId, nodeId, StringComparison.Ordinal))
+        {
+            _local.Deliver(roomEvent);
+            return;
+        }
+
+        _lanes.GetOrAdd(nodeId, static (_, owner) => new Lane(owner), this).Post(node, roomEvent);
+    }
+
+    private sealed class Lane(NodeOutbox owner) : IThreadPoolWorkItem
+    {
+        private readonly Lock _lock = new();
+        private List<RoomEvent> _pending = [];
+        private IChatNode? _node;
+        private bool _scheduled;
+
+        public void Post(IChatNode node, RoomEvent roomEvent)
+        {
+            lock (_lock)
+            {
+                // A node id names one process, so every post for it carries the same reference.
+                _node = node;
+                _pending.Add(roomEvent);
+                if (_scheduled)
+                {
+                    return;
+                }
+
+                _scheduled = true;
+            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        /// <summary>
+        /// Sends what has queued, then runs again if more came meanwhile. Only one run per lane is
+        /// queued or running at a time, so a node gets its events in the order they were posted.
+        /// </summary>
+        public void Execute()
+        {
+            List<RoomEvent> batch;
+            IChatNode node;
+            lock (_lock)
+            {
+                batch = _pending;
+                _pending = [];
+                node = _node!;
+            }
+
+            Send(node, batch);
+            lock (_lock)
+            {
+                if (_pending.Count == 0)
+                {
+                    _scheduled = false;
+                    return;
+                }
+            }
+
+            // More arrived while sending: queue again rather than loop, so other work gets its turn.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        private void Send(IChatNode node, List<RoomEvent> batch)
+        {
+            RemoteEvents.Add(batch.Count);
+            for (var start = 0; start < batch.Count; start += MaxBatch)
+            {
+                var count = Math.Min(MaxBatch, batch.Count - start);
+                RemoteCalls.Add(1);
+                try
+                {
+                    // One-way: a slow or dead node never holds up the lane; its feed fills gaps from the room.
+                    _ = count == 1 ? node.OnRoomEvent(batch[start]) : node.OnRoomEvents(CollectionsMarshal.AsSpan(batch).Slice(start, count).ToArray());
+                }
+                catch (Exception ex)
+                {
+                    LogSendFailed(owner._logger, count, ex);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Handing {Count} room event(s) to a node failed; its feed fills the gap from the room")]
+    private static partial void LogSendFailed(ILogger logger, int count, Exception exception);
+}

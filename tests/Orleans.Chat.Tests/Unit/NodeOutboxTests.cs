@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Chat.Grains.Nodes;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
+using Orleans.Chat.Tests.Infrastructure;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Tests.Unit;
+
+public sealed class NodeOutboxTests
+{
+    [Fact]
+    public async Task Events_queued_while_a_node_call_is_under_way_go_out_together_and_in_order()
+    {
+        var node = new RecordingNode();
+        var outbox = new NodeOutbox([], NullLogger<NodeOutbox>.Instance);
+        var room = TestIds.Room();
+
+        node.HoldFirstCall = true;
+        outbox.Post("node-b", node, Typing(room, 0));
+        await node.FirstCallStarted.Task.WaitAsync(TestIds.Timeout);
+        for (var i = 1; i <= 40; i++)
+        {
+            outbox.Post("node-b", node, Typing(room, i));
+        }
+
+        node.Release.Set();
+        await node.WaitForEventsAsync(41);
+
+        Assert.Equal([1, 40], node.Calls.Select(c => c.Length));
+        Assert.Equal(Enumerable.Range(0, 41).Select(i => $"u{i}"), node.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+    }
+
+    [Fact]
+    public async Task A_long_queue_is_split_into_calls_of_at_most_the_batch_size()
+    {
+        var node = new RecordingNode { HoldFirstCall = true };
+        var outbox = new NodeOutbox([], NullLogger<NodeOutbox>.Instance);
+        var room = TestIds.Room();
+
+        outbox.Post("node-b", node, Typing(room, 0));
+        await node.FirstCallStarted.Task.WaitAsync(TestIds.Timeout);
+        var queued = 2 * NodeOutbox.MaxBatch + 7;
+        for (var i = 1; i <= queued; i++)
+        {
+            outbox.Post("node-b", node, Typing(room, i));
+        }
+
+        node.Release.Set();
+        await node.WaitForEventsAsync(queued + 1);
+
+        Assert.Equal([1, NodeOutbox.MaxBatch, NodeOutbox.MaxBatch, 7], node.Calls.Select(c => c.Length));
+        Assert.Equal(Enumerable.Range(0, queued + 1).Select(i => $"u{i}"), node.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+    }
+
+    [Fact]
+    public async Task The_node_in_this_process_gets_its_events_in_memory_and_other_nodes_by_call()
+    {
+        var local = new LocalNode("node-a");
+        var remote = new RecordingNode();
+        var outbox = new NodeOutbox([local], NullLogger<NodeOutbox>.Instance);
+        var room = TestIds.Room();
+
+        outbox.Post("node-a", remote, Typing(room, 1));
+        outbox.Post("node-b", remote, Typing(room, 2));
+
+        Assert.Equal(["u1"], local.Delivered.Cast<TypingEvent>().Select(e => e.UserId));
+        await remote.WaitForEventsAsync(1);
+        Assert.Equal(["u2"], remote.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+    }
+
+    [Fact]
+    public async Task One_node_failing_to_take_a_call_does_not_stop_the_others()
+    {
+        var broken = new RecordingNode { Fail = true };
+        var healthy = new RecordingNode();
+        var outbox = new NodeOutbox([], NullLogger<NodeOutbox>.Instance);
+        var room = TestIds.Room();
+
+        outbox.Post("node-b", broken, Typing(room, 1));
+        outbox.Post("node-c", healthy, Typing(room, 1));
+        outbox.Post("node-b", broken, Typing(room, 2));
+        outbox.Post("node-c", healthy, Typing(room, 2));
+
+        await healthy.WaitForEventsAsync(2);
+        Assert.Equal(["u1", "u2"], healthy.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+    }
+
+    private static TypingEvent Typing(string room, int user) => new(room, $"u{user}");
+
+    private sealed class LocalNode(string nodeId) : ILocalChatNode
+    {
+        public List<RoomEvent> Delivered { get; } = [];
+
+        public string NodeId => nodeId;
+
+        public void Deliver(RoomEvent roomEvent) => Delivered.Add(roomEvent);
+    }
+
+    /// <summary>A node that records each call's events; can hold its first call until released.</summary>
+    private sealed class RecordingNode : IChatNode
+    {
+        private readonly SemaphoreSlim _arrived = new(0);
+        private int _calls;
+
+        public bool HoldFirstCall { get; set; }
+
+        public bool Fail { get; init; }
+
+        public TaskCompletionSource FirstCallStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public ConcurrentQueue<RoomEvent[]> Calls { get; } = new();
+
+        public Task OnRoomEvent(RoomEvent roomEvent) => Record([roomEvent]);
+
+        public Task OnRoomEvents(RoomEvent[] roomEvents) => Record(roomEvents);
+
+        public async Task WaitForEventsAsync(int count)
+        {
+            using var cts = new CancellationTokenSource(TestIds.Timeout);
+            while (Calls.Sum(c => c.Length) < count)
+            {
+                await _arrived.WaitAsync(cts.Token);
+            }
+        }
+
+        private Task Record(RoomEvent[] events)
+        {
+            if (Fail)
+            {
+                throw new InvalidOperationException("node unreachable");
+            }
+
+            if (Interlocked.Increment(ref _calls) == 1 && HoldFirstCall)
+            {
+                FirstCallStarted.TrySetResult();
+                Assert.True(Release.Wait(TestIds.Timeout), "the test never released the first call");
+            }
+
+            Calls.Enqueue(events);
+            _arrived.Release();
+            return Task.CompletedTask;
+        }
+
+        public Task OnRoomActivated(string roomId) => Task.CompletedTask;
+
+        public Task OnUserActivated(string userId) => Task.CompletedTask;
+
+        public Task ApplyUserRooms(string userId, UserRooms rooms) => Task.CompletedTask;
+
+        public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
+    }
+}
