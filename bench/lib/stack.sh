@@ -9,6 +9,9 @@ REDIS_PORT=${REDIS_PORT:-4490}
 NGINX_ORLEANS_PORT=${NGINX_ORLEANS_PORT:-4480}
 NGINX_BASELINE_PORT=${NGINX_BASELINE_PORT:-4481}
 NGINX_WORKERS=${NGINX_WORKERS:-4}
+# Room-event streams of the cluster: Memory (Orleans' memory provider) or Kafka (the product's
+# provider, against librdkafka's mock cluster run by kcat; its CPU is reported as group "kafka").
+BENCH_STREAMS=${BENCH_STREAMS:-Memory}
 BASELINE_PORTS=(${BASELINE_PORTS:-4401 4402 4403})
 # The 3-node cluster through scripts/cluster.sh when the repository has it; else one embedded node.
 if [ -x "$REPO_DIR/scripts/cluster.sh" ]; then ORLEANS_MODE=${ORLEANS_MODE:-cluster}; else ORLEANS_MODE=${ORLEANS_MODE:-single}; fi
@@ -24,6 +27,7 @@ need() {
   command -v nginx >/dev/null || missing+=(nginx-light)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+  [ "$BENCH_STREAMS" = Kafka ] && { command -v kcat >/dev/null || missing+=(kcat); }
   if ((${#missing[@]})); then
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
@@ -55,14 +59,34 @@ start_baseline() {
   for port in "${BASELINE_PORTS[@]}"; do wait_http "http://127.0.0.1:$port/health" 30; done
 }
 
+# librdkafka's mock cluster (3 brokers, topics auto-created with 4 partitions) in a kcat process;
+# its bootstrap list is only printed in the log, on the "replaced with" line.
+start_kafka() {
+  : >"$STATE/kafka.log"
+  kcat -b localhost:1 -X test.mock.num.brokers=3 -E -C -t __keepalive -o end >"$STATE/kafka.log" 2>&1 &
+  echo $! >"$STATE/kafka.pid"
+  local deadline=$((SECONDS + 15))
+  until grep -q "replaced with" "$STATE/kafka.log"; do
+    ((SECONDS < deadline)) || { echo "the Kafka mock printed no bootstrap" >&2; return 1; }
+    sleep 0.2
+  done
+  KAFKA_BOOTSTRAP=$(grep -o "replaced with [0-9.:,]*" "$STATE/kafka.log" | head -1 | cut -d' ' -f3)
+}
+
+stream_args() {
+  [ "$BENCH_STREAMS" = Kafka ] && echo "--Chat:Streams:Provider=Kafka --Chat:Kafka:BootstrapServers=$KAFKA_BOOTSTRAP"
+  return 0
+}
+
 # The cluster launcher (scripts/cluster.sh) with its ports moved into this range and told to use
 # the benchmark's Redis; the benchmark's own nginx (same config for both stacks) fronts the nodes.
 cluster() {
   CHAT_PORT_BASE=4400 CHAT_REDIS="127.0.0.1:$REDIS_PORT" CHAT_RUN_DIR="$STATE/cluster" CHAT_STORE="${BENCH_STORE:-Redis}" \
-    CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$NODE_LIMITS --Logging:LogLevel:Default=Warning" "$REPO_DIR/scripts/cluster.sh" "$@"
+    CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning" "$REPO_DIR/scripts/cluster.sh" "$@"
 }
 
 start_orleans() {
+  if [ "$BENCH_STREAMS" = Kafka ]; then start_kafka; fi
   if [ "$ORLEANS_MODE" = cluster ]; then
     cluster start "${#ORLEANS_HTTP_PORTS[@]}"
     return
@@ -70,7 +94,7 @@ start_orleans() {
   local i=0
   for port in "${ORLEANS_HTTP_PORTS[@]}"; do
     (cd "$NODE_DLL_DIR" && exec dotnet Orleans.Chat.WebSocketEdge.dll --urls "http://127.0.0.1:$port" \
-      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $NODE_LIMITS --Logging:LogLevel:Default=Warning) >"$STATE/orleans-$port.log" 2>&1 &
+      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning) >"$STATE/orleans-$port.log" 2>&1 &
     echo $! >"$STATE/orleans-$port.pid"
     i=$((i + 1))
   done
@@ -103,6 +127,7 @@ pids_of() {
     orleans) if [ "$ORLEANS_MODE" = cluster ]; then cat "$STATE"/cluster/nodes/*/pid | paste -sd,; else cat "$STATE"/orleans-*.pid | paste -sd,; fi ;;
     baseline) cat "$STATE"/baseline-*.pid | paste -sd, ;;
     redis) cat "$STATE/redis.pid" ;;
+    kafka) cat "$STATE/kafka.pid" ;;
     nginx) { cat "$STATE/nginx/nginx.pid"; pgrep -P "$(cat "$STATE/nginx/nginx.pid")"; } | paste -sd, ;;
   esac
 }
@@ -114,6 +139,7 @@ stop_all() {
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null && rm -f "$f"
   done
   [ "$ORLEANS_MODE" = cluster ] && cluster stop
+  [ -s "$STATE/kafka.pid" ] && kill "$(cat "$STATE/kafka.pid")" 2>/dev/null && rm -f "$STATE/kafka.pid"
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
   sleep 1
   set -e
@@ -127,7 +153,8 @@ run_bench() {
   else url="http://127.0.0.1:$NGINX_BASELINE_PORT"; servers=$(pids_of baseline); fi
   BENCH_COMMIT=$(git -C "$REPO_DIR" rev-parse --short HEAD) dotnet "$BENCH_DLL" \
     --Target "$([ "$target" = orleans ] && echo Orleans || echo SocketIo)" --Url "$url" --Name "$name" --Out "$OUT" \
-    --Watch:server "$servers" --Watch:nginx "$(pids_of nginx)" --Watch:redis "$(pids_of redis)" "$@"
+    --Watch:server "$servers" --Watch:nginx "$(pids_of nginx)" --Watch:redis "$(pids_of redis)" \
+    $([ "$target" = orleans ] && [ "$BENCH_STREAMS" = Kafka ] && echo --Watch:kafka "$(pids_of kafka)") "$@"
 }
 
 plot() { # NAME...: throughput, latency and CPU over time from NAME.tsv
