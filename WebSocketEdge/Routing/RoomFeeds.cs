@@ -10,7 +10,10 @@ namespace Orleans.Chat.Edge.Routing;
 /// <summary>
 /// Turns room events into socket writes, in seq order per room. Work is split over a few shards by
 /// room id; each shard runs one loop, so everything about one room (subscribing, filling gaps,
-/// delivering) happens one step at a time without locks, while rooms on other shards go on.
+/// delivering) happens one step at a time without locks, while rooms on other shards go on. A shard
+/// never waits on a grain: a subscribe or gap fill is started, and its answer comes back to the
+/// shard as a later step, so one slow room (or a burst of new rooms in a reconnect storm) does not
+/// hold up delivery to the other rooms of its shard.
 /// </summary>
 public sealed partial class RoomFeeds
 {
@@ -81,7 +84,10 @@ public sealed partial class RoomFeeds
         return done.Task;
     }
 
-    private Shard ShardOf(string roomId) => _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(roomId) % (uint)_shards.Length)];
+    /// <summary>Which shard loop owns the room (tests pick rooms that share one).</summary>
+    internal int ShardIndexOf(string roomId) => (int)((uint)StringComparer.Ordinal.GetHashCode(roomId) % (uint)_shards.Length);
+
+    private Shard ShardOf(string roomId) => _shards[ShardIndexOf(roomId)];
 
     private enum WorkKind
     {
@@ -89,18 +95,30 @@ public sealed partial class RoomFeeds
         Sync,
         ForceSync,
         GapCheck,
+        Continue,
     }
 
-    private readonly record struct Work(WorkKind Kind, string RoomId, RoomEvent? Event, TaskCompletionSource? Done);
+    /// <summary>One step of a shard; <see cref="Then"/> is the rest of an operation whose grain call has answered.</summary>
+    private readonly record struct Work(WorkKind Kind, string RoomId, RoomEvent? Event, TaskCompletionSource? Done, Action? Then = null);
 
     /// <summary>What this node has delivered of one room.</summary>
-    private sealed class Feed(long lastSeq)
+    private sealed class Feed
     {
-        public bool Subscribed { get; set; } = true;
+        /// <summary>Null until the first subscribe answers with the room's last seq; events meanwhile wait in <see cref="Early"/>.</summary>
+        public SeqOrder? Order { get; set; }
+
+        public List<RoomEvent>? Early { get; set; }
+
+        public bool Subscribed { get; set; }
+
+        public bool Subscribing { get; set; }
+
+        /// <summary>Callers of <see cref="SyncAsync"/> waiting for the subscribe in flight.</summary>
+        public List<TaskCompletionSource>? Waiters { get; set; }
 
         public bool GapCheckScheduled { get; set; }
 
-        public SeqOrder Order { get; } = new(lastSeq);
+        public bool Filling { get; set; }
     }
 
     private sealed class Shard(RoomFeeds owner)
@@ -120,72 +138,165 @@ public sealed partial class RoomFeeds
                     switch (work.Kind)
                     {
                         case WorkKind.Deliver when work.Event is { } roomEvent:
-                            await DeliverAsync(roomEvent);
+                            Deliver(roomEvent);
                             break;
                         case WorkKind.GapCheck:
-                            await CheckGapAsync(work.RoomId);
+                            CheckGap(work.RoomId);
+                            break;
+                        case WorkKind.Continue:
+                            work.Then!();
                             break;
                         default:
-                            await SyncAsync(work.RoomId, work.Kind == WorkKind.ForceSync);
+                            Sync(work.RoomId, work.Kind == WorkKind.ForceSync, work.Done);
                             break;
                     }
-
-                    work.Done?.TrySetResult();
                 }
                 catch (Exception ex)
                 {
-                    // One room's failure (its grain unreachable mid-failover) must not stop the shard;
-                    // the periodic resubscription retries it.
+                    // One room's failure must not stop the shard; the periodic resubscription retries it.
                     LogRoomWorkFailed(owner._logger, work.RoomId, ex);
                     work.Done?.TrySetException(ex);
                 }
             }
         }
 
-        private async Task SyncAsync(string roomId, bool force)
+        /// <summary>Runs <paramref name="then"/> on this shard once <paramref name="call"/> has answered (or failed).</summary>
+        private void OnAnswer<T>(string roomId, Task<T> call, Action<Task<T>> then) =>
+            call.ContinueWith(
+                answered => Work.Writer.TryWrite(new Work(WorkKind.Continue, roomId, null, null, () => then(answered))),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+        private void Sync(string roomId, bool force, TaskCompletionSource? done)
         {
             var wanted = owner._routes.HasLocalMembers(roomId);
             _feeds.TryGetValue(roomId, out var feed);
-            var room = owner._grains.GetGrain<IRoomGrain>(roomId);
-            if (wanted)
+            if (!wanted)
             {
-                if (feed is { Subscribed: true } && !force)
+                if (feed is not null)
                 {
-                    return;
+                    _feeds.Remove(roomId);
+                    CompleteWaiters(feed, null);
+                    if (feed.Subscribed && !feed.Subscribing)
+                    {
+                        Observe(roomId, owner._grains.GetGrain<IRoomGrain>(roomId).Unsubscribe(owner._nodeId));
+                    }
                 }
 
-                var subscription = await room.Subscribe(owner._nodeId, owner._node!);
-                if (feed is null)
-                {
-                    // New interest: what came before is the clients' to fetch with Resume or history.
-                    _feeds[roomId] = new Feed(subscription.LastSeq);
-                    return;
-                }
+                done?.TrySetResult();
+                return;
+            }
 
-                feed.Subscribed = true;
-                if (subscription.LastSeq > feed.Order.LastDelivered)
+            if (feed is { Subscribed: true } && !force)
+            {
+                done?.TrySetResult();
+                return;
+            }
+
+            if (feed is null)
+            {
+                _feeds[roomId] = feed = new Feed();
+            }
+
+            if (done is not null)
+            {
+                (feed.Waiters ??= []).Add(done);
+            }
+
+            if (feed.Subscribing)
+            {
+                // The subscribe in flight answers for this request too.
+                return;
+            }
+
+            feed.Subscribing = true;
+            OnAnswer(roomId, owner._grains.GetGrain<IRoomGrain>(roomId).Subscribe(owner._nodeId, owner._node!), answered => OnSubscribed(roomId, feed, answered));
+        }
+
+        private void OnSubscribed(string roomId, Feed feed, Task<RoomSubscription> answered)
+        {
+            feed.Subscribing = false;
+            if (!ReferenceEquals(_feeds.GetValueOrDefault(roomId), feed))
+            {
+                // Local interest ended while the subscribe was in flight: take it back unless a newer feed wants the room.
+                if (answered.IsCompletedSuccessfully && !_feeds.ContainsKey(roomId))
                 {
-                    // The room reactivated (or a fan-out was lost): deliver what this node missed.
-                    await FillGapAsync(room, roomId, feed, subscription.LastSeq);
+                    Observe(roomId, owner._grains.GetGrain<IRoomGrain>(roomId).Unsubscribe(owner._nodeId));
                 }
 
                 return;
             }
 
-            if (feed is not null)
+            if (!answered.IsCompletedSuccessfully)
             {
-                _feeds.Remove(roomId);
-                if (feed.Subscribed)
+                var error = answered.Exception?.GetBaseException() ?? new TaskCanceledException("the subscribe was cancelled");
+                LogRoomWorkFailed(owner._logger, roomId, error);
+                if (feed.Order is null)
                 {
-                    await room.Unsubscribe(owner._nodeId);
+                    // Never subscribed: forget the feed, so the next sync starts over.
+                    _feeds.Remove(roomId);
+                }
+
+                CompleteWaiters(feed, error);
+                return;
+            }
+
+            var lastSeq = answered.Result.LastSeq;
+            feed.Subscribed = true;
+            if (feed.Order is null)
+            {
+                // New interest: what came before is the clients' to fetch with Resume or history.
+                feed.Order = new SeqOrder(lastSeq);
+                var early = feed.Early;
+                feed.Early = null;
+                foreach (var roomEvent in early ?? [])
+                {
+                    Deliver(roomEvent);
                 }
             }
+            else if (lastSeq > feed.Order.LastDelivered)
+            {
+                // The room reactivated (or a fan-out was lost): deliver what this node missed.
+                FillGap(roomId, feed, lastSeq);
+            }
+
+            CompleteWaiters(feed, null);
         }
 
-        private async Task DeliverAsync(RoomEvent roomEvent)
+        private static void CompleteWaiters(Feed feed, Exception? error)
+        {
+            foreach (var waiter in feed.Waiters ?? [])
+            {
+                if (error is null)
+                {
+                    waiter.TrySetResult();
+                }
+                else
+                {
+                    waiter.TrySetException(error);
+                }
+            }
+
+            feed.Waiters = null;
+        }
+
+        private void Deliver(RoomEvent roomEvent)
         {
             if (!_feeds.TryGetValue(roomEvent.RoomId, out var feed))
             {
+                return;
+            }
+
+            if (feed.Order is null)
+            {
+                // Arrived before the subscribe answered; bounded like a gap (clients still have Resume).
+                feed.Early ??= [];
+                if (feed.Early.Count < MaxPending)
+                {
+                    feed.Early.Add(roomEvent);
+                }
+
                 return;
             }
 
@@ -203,7 +314,7 @@ public sealed partial class RoomFeeds
 
             if (feed.Order.PendingCount > MaxPending)
             {
-                await CheckGapAsync(message.RoomId);
+                CheckGap(message.RoomId);
             }
             else if (!feed.GapCheckScheduled)
             {
@@ -214,7 +325,7 @@ public sealed partial class RoomFeeds
         }
 
         /// <summary>Fetches whatever is still missing below the held-back messages from the room, then delivers in order.</summary>
-        private async Task CheckGapAsync(string roomId)
+        private void CheckGap(string roomId)
         {
             if (!_feeds.TryGetValue(roomId, out var feed))
             {
@@ -222,28 +333,62 @@ public sealed partial class RoomFeeds
             }
 
             feed.GapCheckScheduled = false;
-            if (feed.Order.HasGap)
+            if (feed.Order is { HasGap: true })
             {
-                await FillGapAsync(owner._grains.GetGrain<IRoomGrain>(roomId), roomId, feed, feed.Order.HighestPending);
+                FillGap(roomId, feed, feed.Order.HighestPending);
             }
         }
 
-        private async Task FillGapAsync(IRoomGrain room, string roomId, Feed feed, long uptoSeq)
+        private void FillGap(string roomId, Feed feed, long uptoSeq)
         {
-            var missing = await room.GetRange(feed.Order.LastDelivered, uptoSeq);
-            foreach (var message in missing)
+            if (feed.Filling)
             {
-                owner.SendMessages(feed.Order.Offer(message));
+                // One fetch per room at a time; what it does not cover, the next gap check asks for.
+                return;
             }
 
-            LogGapFilled(owner._logger, roomId, missing.Count);
-            if (feed.Order.HasGap && (feed.Order.PendingCount > MaxPending || missing.Count == 0))
+            feed.Filling = true;
+            var room = owner._grains.GetGrain<IRoomGrain>(roomId);
+            OnAnswer(roomId, room.GetRange(feed.Order!.LastDelivered, uptoSeq), answered =>
             {
-                // The store has nothing more for the hole: continue after it rather than hold the room back.
-                LogGapAbandoned(owner._logger, roomId, feed.Order.LastDelivered);
-                owner.SendMessages(feed.Order.SkipGap());
-            }
+                feed.Filling = false;
+                if (!ReferenceEquals(_feeds.GetValueOrDefault(roomId), feed) || feed.Order is null)
+                {
+                    return;
+                }
+
+                if (!answered.IsCompletedSuccessfully)
+                {
+                    // The room is unreachable (failover); the periodic resubscription tries again.
+                    LogRoomWorkFailed(owner._logger, roomId, answered.Exception?.GetBaseException());
+                    return;
+                }
+
+                var missing = answered.Result;
+                foreach (var message in missing)
+                {
+                    owner.SendMessages(feed.Order.Offer(message));
+                }
+
+                LogGapFilled(owner._logger, roomId, missing.Count);
+                var holeStillOpen = feed.Order.HasGap && feed.Order.LastDelivered < uptoSeq;
+                if (holeStillOpen && (feed.Order.PendingCount > MaxPending || missing.Count == 0))
+                {
+                    // The store has nothing more for the hole: continue after it rather than hold the room back.
+                    LogGapAbandoned(owner._logger, roomId, feed.Order.LastDelivered);
+                    owner.SendMessages(feed.Order.SkipGap());
+                }
+                else if (feed.Order.HasGap && !feed.GapCheckScheduled)
+                {
+                    // Messages that overtook others while the fetch was out: give them their own wait.
+                    feed.GapCheckScheduled = true;
+                    _ = Task.Delay(GapWait).ContinueWith(_ => Work.Writer.TryWrite(new Work(WorkKind.GapCheck, roomId, null, null)), TaskScheduler.Default);
+                }
+            });
         }
+
+        private void Observe(string roomId, Task call) =>
+            call.ContinueWith(t => LogRoomWorkFailed(owner._logger, roomId, t.Exception?.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void SendMessages(IReadOnlyList<ChatMessage> messages)
@@ -285,7 +430,7 @@ public sealed partial class RoomFeeds
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: routing work failed; the next resubscription retries it")]
-    private static partial void LogRoomWorkFailed(ILogger logger, string roomId, Exception exception);
+    private static partial void LogRoomWorkFailed(ILogger logger, string roomId, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: gap after seq {LastDelivered} not filled; skipping it (clients fill it with Resume)")]
     private static partial void LogGapAbandoned(ILogger logger, string roomId, long lastDelivered);

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Chat.Edge.Hubs;
+using Orleans.Chat.Edge.Routing;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Tests.Grains;
+using Orleans.Chat.Tests.Infrastructure;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Tests.Unit;
+
+/// <summary>The node's per-room feeds against stand-in rooms whose answers the test controls.</summary>
+public sealed class RoomFeedsTests
+{
+    [Fact]
+    public async Task A_room_whose_subscribe_has_not_answered_does_not_hold_up_another_room_of_the_same_shard()
+    {
+        var rig = new Rig();
+        var slowRoom = TestIds.Room("slow");
+        var busyRoom = rig.RoomOnSameShardAs(slowRoom);
+        rig.Routes.AddConnection("u1", "c1");
+        rig.Routes.ApplyRooms("u1", new UserRooms(1, [slowRoom, busyRoom]));
+
+        var slowSubscribed = rig.Feeds.SyncAsync(slowRoom);
+        rig.Rooms.Answer(busyRoom, lastSeq: 5);
+        await rig.Feeds.SyncAsync(busyRoom).WaitAsync(TestIds.Timeout);
+        rig.Feeds.Post(new MessageEvent(busyRoom, Message(busyRoom, 6)));
+
+        Assert.Equal(6, (await rig.Hub.NextMessageAsync(busyRoom)).Seq);
+        Assert.False(slowSubscribed.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Messages_that_arrive_before_the_subscribe_answers_are_delivered_after_it_without_repeats()
+    {
+        var rig = new Rig();
+        var room = TestIds.Room();
+        rig.Routes.AddConnection("u1", "c1");
+        rig.Routes.ApplyRooms("u1", new UserRooms(1, [room]));
+
+        var subscribed = rig.Feeds.SyncAsync(room);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 3)));
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 4)));
+        rig.Rooms.Answer(room, lastSeq: 3);
+        await subscribed.WaitAsync(TestIds.Timeout);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 5)));
+
+        Assert.Equal(4, (await rig.Hub.NextMessageAsync(room)).Seq);
+        Assert.Equal(5, (await rig.Hub.NextMessageAsync(room)).Seq);
+    }
+
+    [Fact]
+    public async Task A_failed_subscribe_fails_its_callers_and_the_next_sync_tries_again()
+    {
+        var rig = new Rig();
+        var room = TestIds.Room();
+        rig.Routes.AddConnection("u1", "c1");
+        rig.Routes.ApplyRooms("u1", new UserRooms(1, [room]));
+
+        var first = rig.Feeds.SyncAsync(room);
+        rig.Rooms.Fail(room);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first.WaitAsync(TestIds.Timeout));
+        rig.Rooms.Reset(room);
+
+        var second = rig.Feeds.SyncAsync(room);
+        rig.Rooms.Answer(room, lastSeq: 0);
+        await second.WaitAsync(TestIds.Timeout);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 1)));
+        Assert.Equal(1, (await rig.Hub.NextMessageAsync(room)).Seq);
+    }
+
+    private static ChatMessage Message(string room, long seq) => new(room, seq, "u2", $"text {seq}", $"c-{seq}", DateTimeOffset.UnixEpoch);
+
+    private sealed class Rig
+    {
+        public Rig()
+        {
+            Rooms = new StandInRooms();
+            Hub = new RecordingHub();
+            Routes = new LocalRoutes();
+            Feeds = new RoomFeeds(Rooms.Factory, Hub.Context, Routes, NullLogger<RoomFeeds>.Instance);
+            Feeds.Start("node-x", new FakeNode());
+        }
+
+        public StandInRooms Rooms { get; }
+
+        public RecordingHub Hub { get; }
+
+        public LocalRoutes Routes { get; }
+
+        public RoomFeeds Feeds { get; }
+
+        public string RoomOnSameShardAs(string roomId)
+        {
+            var shard = Feeds.ShardIndexOf(roomId);
+            while (true)
+            {
+                var candidate = TestIds.Room("busy");
+                if (Feeds.ShardIndexOf(candidate) == shard)
+                {
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    /// <summary>Room grains whose Subscribe answers only when the test says so.</summary>
+    private sealed class StandInRooms
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<RoomSubscription>> _subscribes = new();
+
+        public StandInRooms() => Factory = Proxy<IGrainFactory>.Create(Invoke);
+
+        public IGrainFactory Factory { get; }
+
+        public void Answer(string roomId, long lastSeq) => Subscribe(roomId).TrySetResult(new RoomSubscription(roomId, lastSeq));
+
+        public void Fail(string roomId) => Subscribe(roomId).TrySetException(new InvalidOperationException("room unreachable"));
+
+        /// <summary>The next Subscribe of the room waits again (call once the previous one was consumed).</summary>
+        public void Reset(string roomId) => _subscribes.TryRemove(roomId, out _);
+
+        private TaskCompletionSource<RoomSubscription> Subscribe(string roomId) =>
+            _subscribes.GetOrAdd(roomId, _ => new TaskCompletionSource<RoomSubscription>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        private object? Invoke(MethodInfo method, object?[] args)
+        {
+            if (method.Name != nameof(IGrainFactory.GetGrain) || method.ReturnType != typeof(IRoomGrain) || args[0] is not string roomId)
+            {
+                throw new NotSupportedException(method.Name);
+            }
+
+            return Proxy<IRoomGrain>.Create((call, _) => call.Name switch
+            {
+                nameof(IRoomGrain.Subscribe) => Subscribe(roomId).Task,
+                nameof(IRoomGrain.Unsubscribe) => Task.CompletedTask,
+                nameof(IRoomGrain.GetRange) => Task.FromResult<IReadOnlyList<ChatMessage>>([]),
+                _ => throw new NotSupportedException(call.Name),
+            });
+        }
+    }
+
+    /// <summary>A hub context that records the messages sent to room groups.</summary>
+    private sealed class RecordingHub
+    {
+        private readonly ConcurrentDictionary<string, System.Threading.Channels.Channel<ChatMessage>> _groups = new();
+
+        public RecordingHub()
+        {
+            var clients = Proxy<IHubClients>.Create((method, args) => method.Name switch
+            {
+                nameof(IHubClients.Group) or nameof(IHubClients.GroupExcept) => new GroupProxy(this, (string)args[0]!),
+                _ => throw new NotSupportedException(method.Name),
+            });
+            Context = Proxy<IHubContext<ChatHub>>.Create((method, _) => method.Name switch
+            {
+                "get_Clients" => clients,
+                _ => throw new NotSupportedException(method.Name),
+            });
+        }
+
+        public IHubContext<ChatHub> Context { get; }
+
+        public async Task<ChatMessage> NextMessageAsync(string roomId)
+        {
+            using var cts = new CancellationTokenSource(TestIds.Timeout);
+            return await Group(HubNames.RoomGroup(roomId)).Reader.ReadAsync(cts.Token);
+        }
+
+        private System.Threading.Channels.Channel<ChatMessage> Group(string name) =>
+            _groups.GetOrAdd(name, _ => System.Threading.Channels.Channel.CreateUnbounded<ChatMessage>());
+
+        private sealed class GroupProxy(RecordingHub hub, string group) : IClientProxy
+        {
+            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            {
+                if (method == HubNames.Message && args[0] is ChatMessage message)
+                {
+                    hub.Group(group).Writer.TryWrite(message);
+                }
+
+                return Task.CompletedTask;
+            }
+        }
+    }
+}
+
+/// <summary>An interface implemented by a delegate: stand-ins without a mocking library.</summary>
+public class Proxy<T> : DispatchProxy
+    where T : class
+{
+    private Func<MethodInfo, object?[], object?> _invoke = (m, _) => throw new NotSupportedException(m.Name);
+
+    public static T Create(Func<MethodInfo, object?[], object?> invoke)
+    {
+        var proxy = DispatchProxy.Create<T, Proxy<T>>();
+        ((Proxy<T>)(object)proxy)._invoke = invoke;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => _invoke(targetMethod!, args ?? []);
+}
