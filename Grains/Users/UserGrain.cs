@@ -154,12 +154,13 @@ public sealed partial class UserGrain(
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
-            LogNodeNotRouted(logger, userId, ex);
+            // Under overload this fires often; the reason is enough, a stack trace per user is not.
+            LogNodeNotRouted(logger, userId, ex.Message);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm the new room list in time")]
-    private static partial void LogNodeNotRouted(ILogger logger, string userId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm the new room list in time ({Reason})")]
+    private static partial void LogNodeNotRouted(ILogger logger, string userId, string reason);
 
     private Task BroadcastPresenceAsync(bool online)
     {

@@ -21,8 +21,7 @@ public sealed class RoomFeedsTests
         var rig = new Rig();
         var slowRoom = TestIds.Room("slow");
         var busyRoom = rig.RoomOnSameShardAs(slowRoom);
-        rig.Routes.AddConnection("u1", "c1");
-        rig.Routes.ApplyRooms("u1", new UserRooms(1, [slowRoom, busyRoom]));
+        rig.ConnectLocalUserTo(slowRoom, busyRoom);
 
         var slowSubscribed = rig.Feeds.SyncAsync(slowRoom);
         rig.Rooms.Answer(busyRoom, lastSeq: 5);
@@ -38,8 +37,7 @@ public sealed class RoomFeedsTests
     {
         var rig = new Rig();
         var room = TestIds.Room();
-        rig.Routes.AddConnection("u1", "c1");
-        rig.Routes.ApplyRooms("u1", new UserRooms(1, [room]));
+        rig.ConnectLocalUserTo(room);
 
         var subscribed = rig.Feeds.SyncAsync(room);
         rig.Feeds.Post(new MessageEvent(room, Message(room, 3)));
@@ -57,8 +55,7 @@ public sealed class RoomFeedsTests
     {
         var rig = new Rig();
         var room = TestIds.Room();
-        rig.Routes.AddConnection("u1", "c1");
-        rig.Routes.ApplyRooms("u1", new UserRooms(1, [room]));
+        rig.ConnectLocalUserTo(room);
 
         var first = rig.Feeds.SyncAsync(room);
         rig.Rooms.Fail(room);
@@ -92,6 +89,14 @@ public sealed class RoomFeedsTests
         public LocalRoutes Routes { get; }
 
         public RoomFeeds Feeds { get; }
+
+        /// <summary>One local connection of a member of <paramref name="rooms"/>, so the node wants those rooms.</summary>
+        public void ConnectLocalUserTo(params string[] rooms)
+        {
+            var userId = TestIds.User();
+            Routes.AddConnection(userId, $"{userId}-c1");
+            Routes.ApplyRooms(userId, new UserRooms(1, rooms));
+        }
 
         public string RoomOnSameShardAs(string roomId)
         {
