@@ -14,9 +14,11 @@ public sealed partial class NodeList(IGrainFactory grains, TimeProvider time, IL
     private IReadOnlyList<NodeInfo> _nodes = [];
     private DateTimeOffset _fetched = DateTimeOffset.MinValue;
 
-    public async Task<IReadOnlyList<NodeInfo>> GetAsync()
+    /// <summary>The live nodes, at most a second old; <paramref name="fresh"/> asks the directory now (and refreshes the cache).</summary>
+    public async Task<IReadOnlyList<NodeInfo>> GetAsync(bool fresh = false)
     {
-        if (time.GetUtcNow() - _fetched < MaxAge)
+        var asked = time.GetUtcNow();
+        if (!fresh && asked - _fetched < MaxAge)
         {
             return _nodes;
         }
@@ -24,10 +26,12 @@ public sealed partial class NodeList(IGrainFactory grains, TimeProvider time, IL
         await _refresh.WaitAsync();
         try
         {
-            if (time.GetUtcNow() - _fetched >= MaxAge)
+            // Whoever waited for the gate may find that a fetch begun after it asked has just finished.
+            if (_fetched < asked && (fresh || time.GetUtcNow() - _fetched >= MaxAge))
             {
+                var started = time.GetUtcNow();
                 _nodes = await grains.GetGrain<INodeDirectoryGrain>(0).GetNodes();
-                _fetched = time.GetUtcNow();
+                _fetched = started;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

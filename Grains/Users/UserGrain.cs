@@ -11,14 +11,17 @@ namespace Orleans.Chat.Grains.Users;
 public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
     NodeList nodeList,
+    OnlineUsers onlineUsers,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    private static readonly TimeSpan CheckNodesEvery = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan NodeCallTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Live connections per node. Not durable: nodes announce them again when this grain reactivates.</summary>
+    /// <summary>
+    /// Live connections per node. Not durable: nodes announce them again when this grain reactivates.
+    /// While there are any, the grain stays active, and <see cref="OnlineUsers"/> knows their nodes so
+    /// that a node killed without notice is dropped from here.
+    /// </summary>
     private readonly Dictionary<string, (IChatNode Node, HashSet<string> Connections)> _connections = new(StringComparer.Ordinal);
-    private IGrainTimer? _nodeCheck;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -26,6 +29,12 @@ public sealed partial class UserGrain(
     {
         var userId = UserId;
         await nodeList.BroadcastAsync(node => node.OnUserActivated(userId));
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        onlineUsers.Forget(UserId);
+        return Task.CompletedTask;
     }
 
     public async Task<JoinResult> JoinRoom(string roomId)
@@ -68,9 +77,11 @@ public sealed partial class UserGrain(
 
         entry.Connections.Add(connectionId);
         _connections[nodeId] = (node, entry.Connections);
-        _nodeCheck ??= this.RegisterGrainTimer(DropDeadNodesAsync, new GrainTimerCreationOptions(CheckNodesEvery, CheckNodesEvery) { KeepAlive = true });
+        onlineUsers.Track(UserId, _connections.Keys);
         if (!wasOnline)
         {
+            // Kept in memory while online: idle collection would forget the connections.
+            this.DelayDeactivation(TimeSpan.MaxValue);
             await BroadcastPresenceAsync(online: true);
         }
 
@@ -123,12 +134,20 @@ public sealed partial class UserGrain(
 
     private async Task DropAsync(string nodeId)
     {
-        if (_connections.Remove(nodeId) && _connections.Count == 0)
+        if (!_connections.Remove(nodeId))
         {
-            _nodeCheck?.Dispose();
-            _nodeCheck = null;
-            await BroadcastPresenceAsync(online: false);
+            return;
         }
+
+        if (_connections.Count > 0)
+        {
+            onlineUsers.Track(UserId, _connections.Keys);
+            return;
+        }
+
+        onlineUsers.Forget(UserId);
+        this.DelayDeactivation(TimeSpan.Zero);
+        await BroadcastPresenceAsync(online: false);
     }
 
     private UserRooms CurrentRooms() => new(state.State.RoomsVersion, RoomIds());
@@ -167,20 +186,5 @@ public sealed partial class UserGrain(
         var userId = UserId;
         var rooms = RoomIds();
         return rooms.Count == 0 ? Task.CompletedTask : nodeList.BroadcastAsync(node => node.OnPresence(userId, online, rooms));
-    }
-
-    /// <summary>A node killed without notice leaves its connections here; the directory tells which nodes still renew.</summary>
-    private async Task DropDeadNodesAsync(CancellationToken cancellationToken)
-    {
-        var live = (await nodeList.GetAsync()).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
-        if (live.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var nodeId in _connections.Keys.Where(id => !live.Contains(id)).ToList())
-        {
-            await DropAsync(nodeId);
-        }
     }
 }

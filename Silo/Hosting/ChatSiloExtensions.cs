@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Chat;
 using Orleans.Chat.Grains.Nodes;
+using Orleans.Chat.Grains.Users;
 using Orleans.Chat.Silo.Hosting;
 using Orleans.Chat.Silo.Options;
 
@@ -45,6 +46,8 @@ public static class ChatSiloExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<NodeList>();
         silo.Services.AddSingleton<NodeOutbox>();
+        silo.Services.AddSingleton<OnlineUsers>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<OnlineUsers>());
         return silo;
     }
 
