@@ -56,7 +56,6 @@ public sealed partial class ChatNode(
     public async Task ConnectAsync(string userId, string connectionId)
     {
         routes.AddConnection(userId, connectionId);
-        await hub.Groups.AddToGroupAsync(connectionId, HubNames.UserGroup(userId));
         var rooms = await grains.GetGrain<IUserGrain>(userId).Connect(NodeId, Reference, connectionId);
         await ApplyRoomsAsync(userId, rooms, connectionId);
     }
@@ -158,10 +157,16 @@ public sealed partial class ChatNode(
 
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
+        // Per connection, not through a SignalR group per user: SignalR's default lifetime manager
+        // scans every group on each disconnect, so one group per user would make disconnects cost
+        // O(online users). Presence changes are rare enough to serialize per connection.
         var payload = new PresencePayload(userId, online);
         foreach (var recipient in routes.UsersSharing(userId, roomIds))
         {
-            _ = hub.Clients.Group(HubNames.UserGroup(recipient)).SendAsync(HubNames.Presence, payload);
+            foreach (var connectionId in routes.ConnectionsOf(recipient))
+            {
+                _ = hub.Clients.Client(connectionId).SendAsync(HubNames.Presence, payload);
+            }
         }
 
         return Task.CompletedTask;
