@@ -157,9 +157,9 @@ public sealed partial class ChatNode(
 
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
-        // Per connection, not through a SignalR group per user: SignalR's default lifetime manager
-        // scans every group on each disconnect, so one group per user would make disconnects cost
-        // O(online users). Presence changes are rare enough to serialize per connection.
+        // Per connection, not through a SignalR group per user: a group costs about 1 KB per user,
+        // and SignalR's default lifetime manager walks every group on each disconnect. Presence
+        // changes are rare enough to serialize per connection.
         var payload = new PresencePayload(userId, online);
         foreach (var recipient in routes.UsersSharing(userId, roomIds))
         {
