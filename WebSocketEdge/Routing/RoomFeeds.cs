@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Orleans.Chat.Edge.Hubs;
 using Orleans.Chat.Messages;
@@ -8,12 +7,12 @@ using Orleans.Chat.Rooms;
 namespace Orleans.Chat.Edge.Routing;
 
 /// <summary>
-/// Turns room events into socket writes, in seq order per room. Work is split over a few shards by
-/// room id; each shard runs one loop, so everything about one room (subscribing, filling gaps,
-/// delivering) happens one step at a time without locks, while rooms on other shards go on. A shard
-/// never waits on a grain: a subscribe or gap fill is started, and its answer comes back to the
-/// shard as a later step, so one slow room (or a burst of new rooms in a reconnect storm) does not
-/// hold up delivery to the other rooms of its shard.
+/// Turns room events into socket writes, in seq order per room. Rooms are split over a few shards
+/// by room id; each step about a room (subscribing, filling gaps, delivering) runs under its
+/// shard's lock on the thread that brought it, so one room's state needs no other locking and an
+/// event is written to the sockets without another thread hand-off. No step ever waits on a grain:
+/// a subscribe or gap fill is started, and its answer is handled as a later step, so one slow room
+/// (or a burst of new rooms in a reconnect storm) does not hold up the other rooms of its shard.
 /// </summary>
 public sealed partial class RoomFeeds
 {
@@ -47,59 +46,66 @@ public sealed partial class RoomFeeds
         }
     }
 
-    /// <summary>Starts the shard loops once this node's observer reference exists.</summary>
+    private volatile bool _running;
+
+    /// <summary>Starts taking work once this node's observer reference exists.</summary>
     public void Start(string nodeId, IChatNode node)
     {
         _nodeId = nodeId;
         _node = node;
-        foreach (var shard in _shards)
-        {
-            shard.Start();
-        }
+        _running = true;
     }
 
-    public void Stop()
-    {
-        foreach (var shard in _shards)
-        {
-            shard.Work.Writer.TryComplete();
-        }
-    }
+    public void Stop() => _running = false;
 
-    public void Post(RoomEvent roomEvent) => ShardOf(roomEvent.RoomId).Work.Writer.TryWrite(new Work(WorkKind.Deliver, roomEvent.RoomId, roomEvent, null));
+    /// <summary>Delivers the event to this node's connections now, on the calling thread (never blocks on a grain).</summary>
+    public void Post(RoomEvent roomEvent) => Run(roomEvent.RoomId, null, shard => shard.Deliver(roomEvent));
 
     /// <summary>Subscribes or unsubscribes the room to match local interest; <paramref name="force"/> subscribes again even if subscribed.</summary>
-    public void Sync(string roomId, bool force = false) =>
-        ShardOf(roomId).Work.Writer.TryWrite(new Work(force ? WorkKind.ForceSync : WorkKind.Sync, roomId, null, null));
+    public void Sync(string roomId, bool force = false) => Run(roomId, null, shard => shard.Sync(roomId, force, null));
 
     /// <summary>Like <see cref="Sync"/>, and completes once the room's subscription is in place.</summary>
     public Task SyncAsync(string roomId)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!ShardOf(roomId).Work.Writer.TryWrite(new Work(WorkKind.Sync, roomId, null, done)))
+        if (!_running)
         {
             done.TrySetException(new InvalidOperationException("this node is stopping"));
+            return done.Task;
         }
 
+        Run(roomId, done, shard => shard.Sync(roomId, false, done));
         return done.Task;
+    }
+
+    /// <summary>One step about a room, under its shard's lock; a failure is logged and handed to <paramref name="done"/>, never thrown at the caller.</summary>
+    private void Run(string roomId, TaskCompletionSource? done, Action<Shard> step)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        var shard = ShardOf(roomId);
+        try
+        {
+            lock (shard.Gate)
+            {
+                step(shard);
+            }
+        }
+        catch (Exception ex)
+        {
+            // One room's failure (its grain unreachable mid-failover) must not reach the caller; the periodic resubscription retries it.
+            LogRoomWorkFailed(_logger, roomId, ex);
+            done?.TrySetException(ex);
+        }
     }
 
     /// <summary>Which shard loop owns the room (tests pick rooms that share one).</summary>
     internal int ShardIndexOf(string roomId) => (int)((uint)StringComparer.Ordinal.GetHashCode(roomId) % (uint)_shards.Length);
 
     private Shard ShardOf(string roomId) => _shards[ShardIndexOf(roomId)];
-
-    private enum WorkKind
-    {
-        Deliver,
-        Sync,
-        ForceSync,
-        GapCheck,
-        Continue,
-    }
-
-    /// <summary>One step of a shard; <see cref="Then"/> is the rest of an operation whose grain call has answered.</summary>
-    private readonly record struct Work(WorkKind Kind, string RoomId, RoomEvent? Event, TaskCompletionSource? Done, Action? Then = null);
 
     /// <summary>What this node has delivered of one room.</summary>
     private sealed class Feed
@@ -125,50 +131,28 @@ public sealed partial class RoomFeeds
     {
         private readonly Dictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
 
-        public Channel<Work> Work { get; } = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+        /// <summary>Held for every step about the shard's rooms; steps are short and never wait on a grain.</summary>
+        public Lock Gate { get; } = new();
 
-        public void Start() => _ = Task.Run(RunAsync);
-
-        private async Task RunAsync()
-        {
-            await foreach (var work in Work.Reader.ReadAllAsync())
-            {
-                try
-                {
-                    switch (work.Kind)
-                    {
-                        case WorkKind.Deliver when work.Event is { } roomEvent:
-                            Deliver(roomEvent);
-                            break;
-                        case WorkKind.GapCheck:
-                            CheckGap(work.RoomId);
-                            break;
-                        case WorkKind.Continue:
-                            work.Then!();
-                            break;
-                        default:
-                            Sync(work.RoomId, work.Kind == WorkKind.ForceSync, work.Done);
-                            break;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    // One room's failure must not stop the shard; the periodic resubscription retries it.
-                    LogRoomWorkFailed(owner._logger, work.RoomId, ex);
-                    work.Done?.TrySetException(ex);
-                }
-            }
-        }
-
-        /// <summary>Runs <paramref name="then"/> on this shard once <paramref name="call"/> has answered (or failed).</summary>
+        /// <summary>
+        /// Runs <paramref name="then"/> as a step of this room once <paramref name="call"/> has answered
+        /// (or failed): on the thread that completes the call, or on the thread pool if it already has.
+        /// Callers make this their last statement, so even a step run at once finds the room consistent.
+        /// </summary>
         private void OnAnswer<T>(string roomId, Task<T> call, Action<Task<T>> then) =>
             call.ContinueWith(
-                answered => Work.Writer.TryWrite(new Work(WorkKind.Continue, roomId, null, null, () => then(answered))),
+                answered => owner.Run(roomId, null, _ => then(answered)),
                 CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
+                call.IsCompleted ? TaskContinuationOptions.None : TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
 
-        private void Sync(string roomId, bool force, TaskCompletionSource? done)
+        private void ScheduleGapCheck(Feed feed, string roomId)
+        {
+            feed.GapCheckScheduled = true;
+            _ = Task.Delay(GapWait).ContinueWith(_ => owner.Run(roomId, null, shard => shard.CheckGap(roomId)), TaskScheduler.Default);
+        }
+
+        public void Sync(string roomId, bool force, TaskCompletionSource? done)
         {
             var wanted = owner._routes.HasLocalMembers(roomId);
             _feeds.TryGetValue(roomId, out var feed);
@@ -281,7 +265,7 @@ public sealed partial class RoomFeeds
             feed.Waiters = null;
         }
 
-        private void Deliver(RoomEvent roomEvent)
+        public void Deliver(RoomEvent roomEvent)
         {
             if (!_feeds.TryGetValue(roomEvent.RoomId, out var feed))
             {
@@ -318,14 +302,12 @@ public sealed partial class RoomFeeds
             }
             else if (!feed.GapCheckScheduled)
             {
-                feed.GapCheckScheduled = true;
-                var roomId = message.RoomId;
-                _ = Task.Delay(GapWait).ContinueWith(_ => Work.Writer.TryWrite(new Work(WorkKind.GapCheck, roomId, null, null)), TaskScheduler.Default);
+                ScheduleGapCheck(feed, message.RoomId);
             }
         }
 
         /// <summary>Fetches whatever is still missing below the held-back messages from the room, then delivers in order.</summary>
-        private void CheckGap(string roomId)
+        public void CheckGap(string roomId)
         {
             if (!_feeds.TryGetValue(roomId, out var feed))
             {
@@ -381,8 +363,7 @@ public sealed partial class RoomFeeds
                 else if (feed.Order.HasGap && !feed.GapCheckScheduled)
                 {
                     // Messages that overtook others while the fetch was out: give them their own wait.
-                    feed.GapCheckScheduled = true;
-                    _ = Task.Delay(GapWait).ContinueWith(_ => Work.Writer.TryWrite(new Work(WorkKind.GapCheck, roomId, null, null)), TaskScheduler.Default);
+                    ScheduleGapCheck(feed, roomId);
                 }
             });
         }
