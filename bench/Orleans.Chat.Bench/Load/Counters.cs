@@ -40,10 +40,17 @@ public sealed class Counters
 
     public long this[Counter counter] => Volatile.Read(ref _values[(int)counter]);
 
-    /// <summary>Counts an error under a short kind: digits dropped, so "retry in 1.2 s" and "retry in 0.4 s" are one kind.</summary>
+    /// <summary>
+    /// Counts an error under a short kind: the server's reason when SignalR wraps one ("An unexpected
+    /// error occurred invoking 'X' on the server. HubException: reason"), digits dropped, so
+    /// "retry in 1.2 s" and "retry in 0.4 s" are one kind.
+    /// </summary>
     public void Error(string where, string message)
     {
-        var kind = where + ": " + new string(message.Where(c => !char.IsDigit(c)).Take(60).ToArray()).Trim();
+        const string Wrapped = "HubException: ";
+        var at = message.IndexOf(Wrapped, StringComparison.Ordinal);
+        var reason = at >= 0 ? message[(at + Wrapped.Length)..] : message;
+        var kind = where + ": " + new string(reason.Where(c => !char.IsDigit(c)).Take(60).ToArray()).Trim();
         _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
     }
 
