@@ -37,22 +37,20 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
             return;
         }
 
-        _lanes.GetOrAdd(nodeId, static (_, owner) => new Lane(owner), this).Post(node, roomEvent);
+        // A node id names one process, so the reference given with its first event serves for good.
+        _lanes.GetOrAdd(nodeId, static (_, state) => new Lane(state.Owner, state.Node), (Owner: this, Node: node)).Post(roomEvent);
     }
 
-    private sealed class Lane(NodeOutbox owner) : IThreadPoolWorkItem
+    private sealed class Lane(NodeOutbox owner, IChatNode node) : IThreadPoolWorkItem
     {
         private readonly Lock _lock = new();
         private List<RoomEvent> _pending = [];
-        private IChatNode? _node;
         private bool _scheduled;
 
-        public void Post(IChatNode node, RoomEvent roomEvent)
+        public void Post(RoomEvent roomEvent)
         {
             lock (_lock)
             {
-                // A node id names one process, so every post for it carries the same reference.
-                _node = node;
                 _pending.Add(roomEvent);
                 if (_scheduled)
                 {
@@ -72,15 +70,13 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
         public void Execute()
         {
             List<RoomEvent> batch;
-            IChatNode node;
             lock (_lock)
             {
                 batch = _pending;
                 _pending = [];
-                node = _node!;
             }
 
-            Send(node, batch);
+            Send(batch);
             lock (_lock)
             {
                 if (_pending.Count == 0)
@@ -94,7 +90,7 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
 
-        private void Send(IChatNode node, List<RoomEvent> batch)
+        private void Send(List<RoomEvent> batch)
         {
             RemoteEvents.Add(batch.Count);
             for (var start = 0; start < batch.Count; start += MaxBatch)

@@ -68,12 +68,6 @@ public sealed partial class RoomFeeds
     public Task SyncAsync(string roomId)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_running)
-        {
-            done.TrySetException(new InvalidOperationException("this node is stopping"));
-            return done.Task;
-        }
-
         Run(roomId, done, shard => shard.Sync(roomId, false, done));
         return done.Task;
     }
@@ -83,6 +77,7 @@ public sealed partial class RoomFeeds
     {
         if (!_running)
         {
+            done?.TrySetException(new InvalidOperationException("this node is stopping"));
             return;
         }
 
@@ -102,7 +97,7 @@ public sealed partial class RoomFeeds
         }
     }
 
-    /// <summary>Which shard loop owns the room (tests pick rooms that share one).</summary>
+    /// <summary>Which shard holds the room (tests pick rooms that share one).</summary>
     internal int ShardIndexOf(string roomId) => (int)((uint)StringComparer.Ordinal.GetHashCode(roomId) % (uint)_shards.Length);
 
     private Shard ShardOf(string roomId) => _shards[ShardIndexOf(roomId)];
