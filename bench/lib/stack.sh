@@ -81,7 +81,8 @@ stream_args() {
 # The cluster launcher (scripts/cluster.sh) with its ports moved into this range and told to use
 # the benchmark's Redis; the benchmark's own nginx (same config for both stacks) fronts the nodes.
 cluster() {
-  CHAT_PORT_BASE=4400 CHAT_REDIS="127.0.0.1:$REDIS_PORT" CHAT_RUN_DIR="$STATE/cluster" CHAT_STORE="${BENCH_STORE:-Redis}" \
+  # shellcheck disable=SC2086
+  env ${BENCH_NODE_ENV:-} CHAT_PORT_BASE=4400 CHAT_REDIS="127.0.0.1:$REDIS_PORT" CHAT_RUN_DIR="$STATE/cluster" CHAT_STORE="${BENCH_STORE:-Redis}" \
     CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning" "$REPO_DIR/scripts/cluster.sh" "$@"
 }
 
@@ -93,7 +94,7 @@ start_orleans() {
   fi
   local i=0
   for port in "${ORLEANS_HTTP_PORTS[@]}"; do
-    (cd "$NODE_DLL_DIR" && exec dotnet Orleans.Chat.WebSocketEdge.dll --urls "http://127.0.0.1:$port" \
+    (cd "$NODE_DLL_DIR" && exec env ${BENCH_NODE_ENV:-} dotnet Orleans.Chat.WebSocketEdge.dll --urls "http://127.0.0.1:$port" \
       --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning) >"$STATE/orleans-$port.log" 2>&1 &
     echo $! >"$STATE/orleans-$port.pid"
     i=$((i + 1))
