@@ -66,6 +66,7 @@ internal static class ClusteringSetup
 
         // Membership must survive Redis starting a moment after the nodes (compose, launcher restarts).
         options.AbortOnConnectFail = false;
+        options.SocketManager = SocketManager.ThreadPool;
         return options;
     }
 }

@@ -18,6 +18,11 @@ public sealed class RedisConnection : IAsyncDisposable
         // Keep reconnecting in the background instead of failing the first caller for good: a Redis
         // restart must not leave the node with a dead connection until the process restarts.
         Configuration.AbortOnConnectFail = false;
+
+        // Replies are read on the process's thread pool instead of the client's own reader threads:
+        // every store call otherwise pays two extra thread wake-ups (reader thread, then the pool),
+        // which on a small machine cost more than the Redis work (bench/README.md, "Store client on the thread pool").
+        Configuration.SocketManager = SocketManager.ThreadPool;
     }
 
     /// <summary>The parsed configuration; its <c>ToString(includePassword: false)</c> is safe to log.</summary>
