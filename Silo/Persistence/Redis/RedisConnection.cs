@@ -21,7 +21,7 @@ public sealed class RedisConnection : IAsyncDisposable
 
         // Replies are read on the process's thread pool instead of the client's own reader threads:
         // every store call otherwise pays two extra thread wake-ups (reader thread, then the pool),
-        // which on a small machine cost more than the Redis work (bench/README.md, "Store client on the thread pool").
+        // which on a small machine cost more than the Redis work (bench/README.md, "Second pass").
         Configuration.SocketManager = SocketManager.ThreadPool;
     }
 
