@@ -10,9 +10,17 @@ public sealed record RoomSummary(
     [property: Id(2)] long LastRead,
     [property: Id(3)] long Unread);
 
-/// <summary>The user's rooms and the version of that list; a node keeps the newest it has seen.</summary>
+/// <summary>
+/// The user's rooms and the version of that list; a node keeps the newest it has seen.
+/// <paramref name="JoinedAfter"/> is set when the list changes because the user joined a room: that
+/// room's last seq at the join. Everything after it is the user's to receive live, so a node that
+/// routes the room late (overloaded, or its answer timed out) delivers what it missed from there.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chat.UserRooms")]
-public sealed record UserRooms([property: Id(0)] long Version, [property: Id(1)] IReadOnlyList<string> Rooms);
+public sealed record UserRooms(
+    [property: Id(0)] long Version,
+    [property: Id(1)] IReadOnlyList<string> Rooms,
+    [property: Id(2)] IReadOnlyDictionary<string, long>? JoinedAfter = null);
 
 /// <summary>
 /// A user, keyed by user id: the rooms the user belongs to (durable), read positions (durable) and

@@ -47,7 +47,7 @@ public sealed partial class UserGrain(
             await state.WriteStateAsync();
         }
 
-        await NotifyRoomsChangedAsync();
+        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = result.LastSeq });
         return result;
     }
 
@@ -157,7 +157,7 @@ public sealed partial class UserGrain(
     /// node that does not answer in time (killed, not yet declared dead) is not waited for: its
     /// clients reconnect elsewhere and get the new list on connect.
     /// </summary>
-    private async Task NotifyRoomsChangedAsync()
+    private async Task NotifyRoomsChangedAsync(IReadOnlyDictionary<string, long>? joinedAfter = null)
     {
         if (_connections.Count == 0)
         {
@@ -165,7 +165,7 @@ public sealed partial class UserGrain(
         }
 
         var userId = UserId;
-        var rooms = CurrentRooms();
+        var rooms = CurrentRooms() with { JoinedAfter = joinedAfter };
         var calls = _connections.Values.Select(c => c.Node.ApplyUserRooms(userId, rooms)).ToList();
         try
         {

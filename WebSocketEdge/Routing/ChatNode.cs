@@ -101,7 +101,7 @@ public sealed partial class ChatNode(
         }
 
         var subscribe = newConnectionId is null ? change.Added : change.AllRooms;
-        await Task.WhenAll(subscribe.Select(feeds.SyncAsync));
+        await Task.WhenAll(subscribe.Select(roomId => feeds.SyncAsync(roomId, rooms.JoinedAfter?.GetValueOrDefault(roomId))));
     }
 
     /// <summary>Asks every room with local members to confirm the subscription; catches rooms that reactivated unnoticed.</summary>

@@ -64,11 +64,16 @@ public sealed partial class RoomFeeds
     /// <summary>Subscribes or unsubscribes the room to match local interest; <paramref name="force"/> subscribes again even if subscribed.</summary>
     public void Sync(string roomId, bool force = false) => Run(roomId, null, shard => shard.Sync(roomId, force, null));
 
-    /// <summary>Like <see cref="Sync"/>, and completes once the room's subscription is in place.</summary>
-    public Task SyncAsync(string roomId)
+    /// <summary>
+    /// Like <see cref="Sync"/>, and completes once the room's subscription is in place. If this node
+    /// had no feed of the room yet, <paramref name="deliverAfter"/> (the seq a local user joined at)
+    /// makes the new feed start there: messages stored between that join and the subscribe are
+    /// fetched from the room and delivered, not left for the clients to discover.
+    /// </summary>
+    public Task SyncAsync(string roomId, long? deliverAfter = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Run(roomId, done, shard => shard.Sync(roomId, false, done));
+        Run(roomId, done, shard => shard.Sync(roomId, false, done, deliverAfter));
         return done.Task;
     }
 
@@ -120,6 +125,9 @@ public sealed partial class RoomFeeds
         public bool GapCheckScheduled { get; set; }
 
         public bool Filling { get; set; }
+
+        /// <summary>Until the first subscribe answers: the earliest join seq of a local user, where the feed starts if it is below the room's last seq.</summary>
+        public long? StartAfter { get; set; }
     }
 
     private sealed class Shard(RoomFeeds owner)
@@ -147,7 +155,7 @@ public sealed partial class RoomFeeds
             _ = Task.Delay(GapWait).ContinueWith(_ => owner.Run(roomId, null, shard => shard.CheckGap(roomId)), TaskScheduler.Default);
         }
 
-        public void Sync(string roomId, bool force, TaskCompletionSource? done)
+        public void Sync(string roomId, bool force, TaskCompletionSource? done, long? deliverAfter = null)
         {
             var wanted = owner._routes.HasLocalMembers(roomId);
             _feeds.TryGetValue(roomId, out var feed);
@@ -176,6 +184,11 @@ public sealed partial class RoomFeeds
             if (feed is null)
             {
                 _feeds[roomId] = feed = new Feed();
+            }
+
+            if (deliverAfter is { } after && feed.Order is null)
+            {
+                feed.StartAfter = Math.Min(feed.StartAfter ?? after, after);
             }
 
             if (done is not null)
@@ -225,8 +238,16 @@ public sealed partial class RoomFeeds
             feed.Subscribed = true;
             if (feed.Order is null)
             {
-                // New interest: what came before is the clients' to fetch with Resume or history.
-                feed.Order = new SeqOrder(lastSeq);
+                // New interest: what came before the local users joined is the clients' to fetch with
+                // Resume or history; what came after a join this node routes late is fetched here.
+                var start = Math.Clamp(feed.StartAfter ?? lastSeq, 0, lastSeq);
+                feed.Order = new SeqOrder(start);
+                feed.StartAfter = null;
+                if (start < lastSeq)
+                {
+                    FillGap(roomId, feed, lastSeq);
+                }
+
                 var early = feed.Early;
                 feed.Early = null;
                 foreach (var roomEvent in early ?? [])

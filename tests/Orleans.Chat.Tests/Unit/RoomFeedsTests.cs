@@ -69,6 +69,48 @@ public sealed class RoomFeedsTests
         Assert.Equal(1, (await rig.Hub.NextMessageAsync(room)).Seq);
     }
 
+    [Fact]
+    public async Task A_room_routed_after_messages_were_sent_to_a_user_who_joined_earlier_delivers_them_in_order()
+    {
+        var rig = new Rig();
+        var room = TestIds.Room();
+        rig.ConnectLocalUserTo(room);
+        rig.Rooms.Store(room, Enumerable.Range(1, 4).Select(seq => Message(room, seq)));
+
+        // The local user joined at seq 1; the node subscribes only once 4 messages are stored.
+        var subscribed = rig.Feeds.SyncAsync(room, deliverAfter: 1);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 5)));
+        rig.Rooms.Answer(room, lastSeq: 4);
+        await subscribed.WaitAsync(TestIds.Timeout);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 6)));
+
+        var delivered = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            delivered.Add((await rig.Hub.NextMessageAsync(room)).Seq);
+        }
+
+        Assert.Equal([2, 3, 4, 5, 6], delivered);
+        Assert.Equal([(1L, 4L)], rig.Rooms.RangesAsked(room));
+    }
+
+    [Fact]
+    public async Task A_room_routed_without_a_join_seq_starts_at_the_rooms_last_seq()
+    {
+        var rig = new Rig();
+        var room = TestIds.Room();
+        rig.ConnectLocalUserTo(room);
+        rig.Rooms.Store(room, Enumerable.Range(1, 4).Select(seq => Message(room, seq)));
+
+        var subscribed = rig.Feeds.SyncAsync(room);
+        rig.Rooms.Answer(room, lastSeq: 4);
+        await subscribed.WaitAsync(TestIds.Timeout);
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 5)));
+
+        Assert.Equal(5, (await rig.Hub.NextMessageAsync(room)).Seq);
+        Assert.Empty(rig.Rooms.RangesAsked(room));
+    }
+
     private static ChatMessage Message(string room, long seq) => new(room, seq, "u2", $"text {seq}", $"c-{seq}", DateTimeOffset.UnixEpoch);
 
     private sealed class Rig
@@ -116,6 +158,8 @@ public sealed class RoomFeedsTests
     private sealed class StandInRooms
     {
         private readonly ConcurrentDictionary<string, TaskCompletionSource<RoomSubscription>> _subscribes = new();
+        private readonly ConcurrentDictionary<string, List<ChatMessage>> _stored = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(long After, long Upto)>> _ranges = new();
 
         public StandInRooms() => Factory = Proxy<IGrainFactory>.Create(Invoke);
 
@@ -124,6 +168,11 @@ public sealed class RoomFeedsTests
         public void Answer(string roomId, long lastSeq) => Subscribe(roomId).TrySetResult(new RoomSubscription(roomId, lastSeq));
 
         public void Fail(string roomId) => Subscribe(roomId).TrySetException(new InvalidOperationException("room unreachable"));
+
+        /// <summary>What the room's GetRange answers from.</summary>
+        public void Store(string roomId, IEnumerable<ChatMessage> messages) => _stored[roomId] = messages.ToList();
+
+        public IReadOnlyList<(long After, long Upto)> RangesAsked(string roomId) => [.. _ranges.GetValueOrDefault(roomId) ?? []];
 
         /// <summary>The next Subscribe of the room waits again (call once the previous one was consumed).</summary>
         public void Reset(string roomId) => _subscribes.TryRemove(roomId, out _);
@@ -138,13 +187,20 @@ public sealed class RoomFeedsTests
                 throw new NotSupportedException(method.Name);
             }
 
-            return Proxy<IRoomGrain>.Create((call, _) => call.Name switch
+            return Proxy<IRoomGrain>.Create((call, args) => call.Name switch
             {
                 nameof(IRoomGrain.Subscribe) => Subscribe(roomId).Task,
                 nameof(IRoomGrain.Unsubscribe) => Task.CompletedTask,
-                nameof(IRoomGrain.GetRange) => Task.FromResult<IReadOnlyList<ChatMessage>>([]),
+                nameof(IRoomGrain.GetRange) => GetRange(roomId, (long)args[0]!, (long)args[1]!),
                 _ => throw new NotSupportedException(call.Name),
             });
+        }
+
+        private Task<IReadOnlyList<ChatMessage>> GetRange(string roomId, long after, long upto)
+        {
+            _ranges.GetOrAdd(roomId, _ => new()).Enqueue((after, upto));
+            IReadOnlyList<ChatMessage> range = (_stored.GetValueOrDefault(roomId) ?? []).Where(m => m.Seq > after && m.Seq <= upto).ToList();
+            return Task.FromResult(range);
         }
     }
 
