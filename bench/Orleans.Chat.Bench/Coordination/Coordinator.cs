@@ -163,9 +163,9 @@ public sealed partial class Coordinator(BenchOptions options, string[] args)
         var hold = _steps.Skip(1).FirstOrDefault();
         foreach (var (group, sample) in idle)
         {
-            if (hold is not null && held > 0 && hold.RssMb.TryGetValue(group, out var mb))
+            if (hold is not null && hold.RssMb.TryGetValue(group, out var mb) && StepMath.BytesPerConnection(sample.RssBytes, mb, held) is { } bytes)
             {
-                bytesPerConnection[group] = Math.Round((mb * 1024 * 1024 - sample.RssBytes) / held);
+                bytesPerConnection[group] = bytes;
             }
         }
 

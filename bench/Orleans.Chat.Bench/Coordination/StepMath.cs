@@ -8,6 +8,17 @@ public static class StepMath
 {
     private const double Mb = 1024 * 1024;
 
+    /// <summary>
+    /// RSS growth per held connection, or null when it cannot be read from this run: nothing held, or
+    /// the process shrank (the GC gave back start-up memory while the clients connected), which would
+    /// otherwise show as a negative memory cost per connection.
+    /// </summary>
+    public static double? BytesPerConnection(long rssBeforeBytes, double rssAfterMb, long held)
+    {
+        var growth = rssAfterMb * Mb - rssBeforeBytes;
+        return held > 0 && growth >= 0 ? Math.Round(growth / held) : null;
+    }
+
     /// <param name="idleServerCores">Server CPU with clients connected and silent; what is above it is the cost of the traffic.</param>
     public static StepResult Measure(string label, double rate, Snapshot a, Snapshot b, LatencySet latency, int fanout, BenchOptions? judge, double idleServerCores = 0)
     {
