@@ -47,6 +47,16 @@ public sealed partial class NodeList(IGrainFactory grains, TimeProvider time, IL
         return _nodes;
     }
 
+    /// <summary>
+    /// The ids of the live nodes, for finding the dead ones; null when the directory lists none,
+    /// which means the directory itself just restarted and is refilling, not that every node died.
+    /// </summary>
+    public async Task<IReadOnlySet<string>?> GetLiveIdsAsync(bool fresh = false)
+    {
+        var live = (await GetAsync(fresh)).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        return live.Count == 0 ? null : live;
+    }
+
     /// <summary>Sends <paramref name="call"/> to every live node; calls are one-way so this never waits on a node.</summary>
     public async Task BroadcastAsync(Action<IChatNode> call)
     {

@@ -272,10 +272,8 @@ public sealed partial class RoomGrain(
 
     private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)
     {
-        var live = (await nodeList.GetAsync()).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
-        if (live.Count == 0)
+        if (await nodeList.GetLiveIdsAsync() is not { } live)
         {
-            // An empty list means the directory itself just restarted, not that every node died.
             return;
         }
 

@@ -38,10 +38,8 @@ public sealed partial class OnlineUsers(NodeList nodeList, IGrainFactory grains,
         await _sweeping.WaitAsync();
         try
         {
-            var live = (await nodeList.GetAsync(fresh: true)).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
-            if (live.Count == 0)
+            if (await nodeList.GetLiveIdsAsync(fresh: true) is not { } live)
             {
-                // An empty list means the directory itself just restarted, not that every node died.
                 return;
             }
 

@@ -240,7 +240,7 @@ public sealed partial class RoomFeeds
             {
                 // New interest: what came before the local users joined is the clients' to fetch with
                 // Resume or history; what came after a join this node routes late is fetched here.
-                var start = Math.Clamp(feed.StartAfter ?? lastSeq, 0, lastSeq);
+                var start = Math.Min(feed.StartAfter ?? lastSeq, lastSeq);
                 feed.Order = new SeqOrder(start);
                 feed.StartAfter = null;
                 if (start < lastSeq)
