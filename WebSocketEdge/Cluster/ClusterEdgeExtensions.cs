@@ -14,7 +14,9 @@ public static class ClusterEdgeExtensions
         services.AddSingleton<DrainState>();
         services.AddSingleton<OpenConnections>();
         services.Configure<HubOptions>(o => o.AddFilter<OpenConnections>());
-        services.AddHostedService<DrainService>();
+        services.AddSingleton<DrainService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DrainService>());
+        services.AddSingleton<IHostLifetime, DrainingLifetime>();
         services.AddHostedService<MembershipWatcher>();
 
         var internalPort = InternalPort(builder.Configuration);

@@ -5,11 +5,13 @@ using Orleans.Chat.Edge.Hubs;
 namespace Orleans.Chat.Edge.Cluster;
 
 /// <summary>
-/// Drains the node on SIGTERM before anything else stops: new hub connections and <c>/health</c> get
-/// 503 (nginx then sends clients to another node), connected clients get a <c>reconnect</c> event,
-/// and whoever is still here after <see cref="EdgeOptions.DrainTimeout"/> is disconnected, so their
-/// automatic reconnect moves them. Only then do Kestrel and the silo stop; the silo leaves the
-/// cluster gracefully, so its grains reactivate elsewhere without waiting for failure detection.
+/// Drains the node before it stops: new hub connections and <c>/health</c> get 503 (nginx then
+/// sends clients to another node), connected clients get a <c>reconnect</c> event, and whoever is
+/// still here after <see cref="EdgeOptions.DrainTimeout"/> is disconnected, so their automatic
+/// reconnect moves them. Only then do Kestrel and the silo stop; the silo leaves the cluster
+/// gracefully, so its grains reactivate elsewhere without waiting for failure detection.
+/// A signal starts the drain through <see cref="DrainingLifetime"/> while everything still runs;
+/// a stop from inside the process (tests, <c>StopApplication</c>) drains from the stop itself.
 /// </summary>
 public sealed partial class DrainService(
     DrainState state,
@@ -20,37 +22,42 @@ public sealed partial class DrainService(
     TimeProvider time,
     ILogger<DrainService> logger) : IHostedLifecycleService
 {
-    private CancellationTokenRegistration _stopping;
-
     /// <summary>How often the drain looks whether the clients have left.</summary>
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
 
+    private readonly Lock _gate = new();
+    private Task? _drain;
+    private CancellationTokenRegistration _stopping;
+
     /// <summary>
-    /// The host signals "stopping" before it calls any service, and SignalR closes its connections
-    /// on that signal. This callback is registered after SignalR's (the hub is mapped before hosted
-    /// services start) and so runs first: the node refuses newcomers before its clients leave,
-    /// and the "reconnect" event is queued ahead of SignalR's close.
+    /// Refuses newcomers, asks every client to move and waits until they left or the drain timeout
+    /// passed. Runs once; later callers get the same task.
+    /// </summary>
+    public Task DrainAsync()
+    {
+        lock (_gate)
+        {
+            return _drain ??= RunAsync();
+        }
+    }
+
+    /// <summary>
+    /// For a stop that did not come through a signal: the host signals "stopping" before it calls
+    /// any service, and SignalR closes its connections on that signal. This callback is registered
+    /// after SignalR's (the hub is mapped before hosted services start) and so runs first, which
+    /// refuses newcomers before the clients leave and queues the <c>reconnect</c> event ahead of
+    /// the close (best effort: a busy connection may lose it to the close).
     /// </summary>
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        _stopping = lifetime.ApplicationStopping.Register(() =>
-        {
-            state.Begin();
-            LogDraining(logger, connections.Count, options.Value.DrainTimeout);
-            Observe(hub.Clients.All.SendAsync(HubNames.Reconnect, CancellationToken.None));
-        });
+        _stopping = lifetime.ApplicationStopping.Register(() => DrainAsync());
         return Task.CompletedTask;
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        state.Begin();
         await _stopping.DisposeAsync();
-        if (connections.Count > 0)
-        {
-            await WaitForClientsToLeaveAsync(cancellationToken);
-        }
-
+        await DrainAsync().WaitAsync(cancellationToken);
         var aborted = connections.AbortAll();
         LogDrained(logger, aborted);
     }
@@ -63,21 +70,25 @@ public sealed partial class DrainService(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private async Task RunAsync()
+    {
+        state.Begin();
+        var deadline = time.GetUtcNow() + options.Value.DrainTimeout;
+        LogDraining(logger, connections.Count, options.Value.DrainTimeout);
+        Observe(hub.Clients.All.SendAsync(HubNames.Reconnect, CancellationToken.None));
+
+        using var poll = new PeriodicTimer(PollEvery, time);
+        while (connections.Count > 0 && time.GetUtcNow() < deadline && await poll.WaitForNextTickAsync())
+        {
+            // Clients that honour "reconnect" leave on their own; the loop only watches.
+        }
+    }
+
     private void Observe(Task send)
     {
         if (!send.IsCompletedSuccessfully)
         {
             send.ContinueWith(t => LogReconnectFailed(logger, t.Exception), TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-        }
-    }
-
-    private async Task WaitForClientsToLeaveAsync(CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + options.Value.DrainTimeout;
-        using var poll = new PeriodicTimer(PollEvery, time);
-        while (connections.Count > 0 && time.GetUtcNow() < deadline && await poll.WaitForNextTickAsync(cancellationToken))
-        {
-            // Clients that honour "reconnect" leave on their own; the loop only watches.
         }
     }
 

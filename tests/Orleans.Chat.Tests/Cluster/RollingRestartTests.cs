@@ -39,10 +39,10 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 
         await traffic.VerifyAsync(cluster.Logs);
 
-        // Every user sat on some node when it drained and moved; the "reconnect" request races the
-        // close of the connection, so it is required to arrive somewhere, not at every client.
+        // Every user sat on some node when it drained, was asked to move (the request is written
+        // while the node still runs, before anything closes) and moved.
         Assert.All(users, u => Assert.True(u.Reconnects >= 1, $"{u.UserId} never moved"));
-        Assert.True(users.Sum(u => u.ReconnectRequests) >= 1, "no client got a reconnect request from a draining node");
+        Assert.All(users, u => Assert.True(u.ReconnectRequests >= 1, $"{u.UserId} never got a reconnect request from a draining node"));
         output.WriteLine($"reconnect requests per user: {string.Join(", ", users.Select(u => u.ReconnectRequests))}");
         output.WriteLine($"{traffic.Acknowledged} acknowledged of {traffic.Attempts} attempts across 3 restarts");
     }

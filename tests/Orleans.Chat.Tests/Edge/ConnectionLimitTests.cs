@@ -18,7 +18,7 @@ public sealed class ConnectionLimitTests
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
-        var (status, retryAfter, body) = await TryUpgradeAsync(node.BaseUrl, TestIds.User("carol"));
+        var (status, retryAfter, body) = await TestChatClient.TryUpgradeAsync(node.BaseUrl, TestIds.User("carol"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("1", retryAfter);
         Assert.Contains("maximum of 2 connections", body);
@@ -33,20 +33,6 @@ public sealed class ConnectionLimitTests
         await using var carol = await ConnectOnceFreedAsync(node.BaseUrl, TestIds.User("carol"));
         Assert.Equal(JsonValueKind.Array, (await carol.InvokeAsync<JsonElement>("GetRooms")).ValueKind);
         Assert.False(node.HasExited);
-    }
-
-    /// <summary>A raw upgrade request, so that the refusal's status, header and text can be read.</summary>
-    private static async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> TryUpgradeAsync(string baseUrl, string userId)
-    {
-        var token = await TestChatClient.GetTokenAsync(baseUrl, userId);
-        using var http = new HttpClient { Timeout = TestIds.Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/hubs/chat?access_token={token}");
-        request.Headers.Connection.Add("Upgrade");
-        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
-        request.Headers.Add("Sec-WebSocket-Version", "13");
-        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>

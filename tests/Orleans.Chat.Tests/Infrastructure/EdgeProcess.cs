@@ -141,13 +141,18 @@ public sealed class EdgeProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync().WaitAsync(TestIds.Timeout);
-        }
-
-        await _process.WaitForExitAsync().WaitAsync(timeout);
+        await TerminateAsync();
+        await WaitForExitAsync(timeout);
     }
+
+    /// <summary>Sends SIGTERM and returns at once: the node drains while the test watches.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+    }
+
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {

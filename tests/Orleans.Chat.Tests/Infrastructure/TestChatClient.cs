@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -39,6 +40,20 @@ public sealed class TestChatClient : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("accessToken").GetString() ?? throw new InvalidOperationException("no token");
+    }
+
+    /// <summary>A raw upgrade request, so that the refusal's status, header and text can be read.</summary>
+    public static async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> TryUpgradeAsync(string baseUrl, string userId)
+    {
+        var token = await TestChatClient.GetTokenAsync(baseUrl, userId);
+        using var http = new HttpClient { Timeout = TestIds.Timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/hubs/chat?access_token={token}");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(Guid.NewGuid().ToByteArray()));
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync());
     }
 
     public static async Task<TestChatClient> ConnectAsync(string baseUrl, string userId, Action<IHubConnectionBuilder>? configure = null)
