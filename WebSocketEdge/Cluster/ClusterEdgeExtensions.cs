@@ -19,11 +19,15 @@ public static class ClusterEdgeExtensions
         services.AddSingleton<IHostLifetime, DrainingLifetime>();
         services.AddHostedService<MembershipWatcher>();
 
-        var internalPort = InternalPort(builder.Configuration);
-        if (internalPort > 0)
+        var edge = Edge(builder.Configuration);
+        if (edge.InternalPort > 0)
         {
-            builder.UseOrleans(silo => silo.AddDashboard());
-            builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), InternalUrl(builder.Configuration, internalPort)]);
+            if (edge.Dashboard)
+            {
+                builder.UseOrleans(silo => silo.AddDashboard());
+            }
+
+            builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), InternalUrl(builder.Configuration, edge.InternalPort)]);
         }
 
         return builder;
@@ -49,15 +53,20 @@ public static class ClusterEdgeExtensions
             return next(context);
         });
 
-        var internalPort = InternalPort(app.Configuration);
-        if (internalPort > 0)
+        var edge = Edge(app.Configuration);
+        if (edge.InternalPort > 0)
         {
+            var internalPort = edge.InternalPort;
             app.MapWhen(context => context.Connection.LocalPort == internalPort, branch =>
             {
                 branch.UseRouting();
                 branch.UseEndpoints(endpoints =>
                 {
-                    endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+                    if (edge.Dashboard)
+                    {
+                        endpoints.MapOrleansDashboard(routePrefix: "/dashboard");
+                    }
+
                     endpoints.MapGet(ClusterStatusEndpoint.Path, ClusterStatusEndpoint.Handle);
                 });
             });
@@ -66,8 +75,9 @@ public static class ClusterEdgeExtensions
         return app;
     }
 
-    private static int InternalPort(IConfiguration configuration) =>
-        configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.InternalPort ?? 0;
+    /// <summary>Read before the container is built: the internal port and the dashboard shape the host itself.</summary>
+    private static EdgeOptions Edge(IConfiguration configuration) =>
+        configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
 
     private static string[] PublicUrls(IConfiguration configuration) =>
         (configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000")

@@ -20,6 +20,13 @@ public sealed class EdgeOptions
     /// </summary>
     public int InternalPort { get; set; }
 
+    /// <summary>
+    /// Whether the internal port serves the Orleans Dashboard. Off keeps <c>/cluster</c> there and saves
+    /// what the dashboard costs every node: ~80 MB of memory (its metrics collection preallocates per
+    /// instrument) and a per-second collection (~15 % of an idle node's CPU). Default on.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>On SIGTERM, how long the node waits for its clients to reconnect elsewhere before closing the rest. Default 5 s.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
