@@ -42,7 +42,7 @@ public sealed class ChatTraffic(IReadOnlyList<ChattingUser> users, IReadOnlyList
     public async Task VerifyAsync(Func<string> logs)
     {
         await Poll.UntilAsync(() => users.All(u => u.Connection.State == HubConnectionState.Connected), TestIds.Timeout * 2,
-            () => "users not reconnected: " + string.Join(", ", users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => u.UserId)) + "\n" + logs());
+            () => "users not reconnected: " + string.Join(", ", users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => $"{u.UserId} ({u.Connection.State}, lost at {u.LostAt?.TotalSeconds:0.0} s, {u.Reconnects} reconnects)")) + "\n" + logs());
 
         var acked = users.SelectMany(u => u.Acknowledged.Select(a => (a.Room, a.Seq, Id: $"{u.UserId}/{a.ClientMsgId}"))).ToList();
         Assert.True(acked.Count > 0, "no message was acknowledged at all");
