@@ -17,7 +17,6 @@ BASELINE_PORTS=(${BASELINE_PORTS:-4401 4402 4403})
 if [ -x "$REPO_DIR/scripts/cluster.sh" ]; then ORLEANS_MODE=${ORLEANS_MODE:-cluster}; else ORLEANS_MODE=${ORLEANS_MODE:-single}; fi
 if [ "$ORLEANS_MODE" = cluster ]; then ORLEANS_HTTP_PORTS=(${ORLEANS_HTTP_PORTS:-4411 4412 4413}); else ORLEANS_HTTP_PORTS=(${ORLEANS_HTTP_PORTS:-4411}); fi
 # Rate limits raised (never below the contract's 30 burst / 5 per second) so steps above 5 msg/s per user are measured, not refused.
-# BENCH_NODE_ARGS: extra node settings, last on the command line so they win (e.g. --Chat:Edge:InternalPort=0).
 NODE_LIMITS="--Chat:RateLimit:Burst=200 --Chat:RateLimit:PerSecond=100"
 BENCH_DLL="$BENCH_DIR/Orleans.Chat.Bench/bin/Release/net10.0/Orleans.Chat.Bench.dll"
 NODE_DLL_DIR="$REPO_DIR/WebSocketEdge/bin/Release/net10.0"
@@ -79,12 +78,18 @@ stream_args() {
   return 0
 }
 
+# Settings every Orleans.Chat node of a run gets; BENCH_NODE_ARGS comes last so its settings win
+# (e.g. --Chat:Edge:Dashboard=false).
+node_args() {
+  echo "$NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning ${BENCH_NODE_ARGS:-}"
+}
+
 # The cluster launcher (scripts/cluster.sh) with its ports moved into this range and told to use
 # the benchmark's Redis; the benchmark's own nginx (same config for both stacks) fronts the nodes.
 cluster() {
   # shellcheck disable=SC2086
   env ${BENCH_NODE_ENV:-} CHAT_PORT_BASE=4400 CHAT_REDIS="127.0.0.1:$REDIS_PORT" CHAT_RUN_DIR="$STATE/cluster" CHAT_STORE="${BENCH_STORE:-Redis}" \
-    CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning ${BENCH_NODE_ARGS:-}" "$REPO_DIR/scripts/cluster.sh" "$@"
+    CHAT_NO_BUILD=1 CHAT_NODE_ARGS="$(node_args)" "$REPO_DIR/scripts/cluster.sh" "$@"
 }
 
 start_orleans() {
@@ -96,7 +101,7 @@ start_orleans() {
   local i=0
   for port in "${ORLEANS_HTTP_PORTS[@]}"; do
     (cd "$NODE_DLL_DIR" && exec env ${BENCH_NODE_ENV:-} dotnet Orleans.Chat.WebSocketEdge.dll --urls "http://127.0.0.1:$port" \
-      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning ${BENCH_NODE_ARGS:-}) >"$STATE/orleans-$port.log" 2>&1 &
+      --Chat:Cluster:SiloPort=$((4421 + i)) --Chat:Cluster:GatewayPort=$((4431 + i)) $(node_args)) >"$STATE/orleans-$port.log" 2>&1 &
     echo $! >"$STATE/orleans-$port.pid"
     i=$((i + 1))
   done
