@@ -25,6 +25,9 @@ public sealed partial class DrainService(
     /// <summary>How often the drain looks whether the clients have left.</summary>
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long the connections closed at the end get for their disconnects to be handled before the node stops.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private Task? _drain;
     private CancellationTokenRegistration _stopping;
@@ -58,8 +61,6 @@ public sealed partial class DrainService(
     {
         await _stopping.DisposeAsync();
         await DrainAsync().WaitAsync(cancellationToken);
-        var aborted = connections.AbortAll();
-        LogDrained(logger, aborted);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -78,9 +79,25 @@ public sealed partial class DrainService(
         Observe(hub.Clients.All.SendAsync(HubNames.Reconnect, CancellationToken.None));
 
         using var poll = new PeriodicTimer(PollEvery, time);
+        await WaitForNoneOpenAsync(poll, deadline);
+
+        // The rest are closed while this node's silo still serves, and get a moment for their
+        // disconnects to reach their user grains, so their reconnects elsewhere find those grains
+        // answering instead of landing in the silo's own shutdown.
+        var aborted = connections.AbortAll();
+        if (aborted > 0)
+        {
+            await WaitForNoneOpenAsync(poll, time.GetUtcNow() + CloseGrace);
+        }
+
+        LogDrained(logger, aborted);
+    }
+
+    private async Task WaitForNoneOpenAsync(PeriodicTimer poll, DateTimeOffset deadline)
+    {
         while (connections.Count > 0 && time.GetUtcNow() < deadline && await poll.WaitForNextTickAsync())
         {
-            // Clients that honour "reconnect" leave on their own; the loop only watches.
+            // Clients leave on their own (or were closed); the loop only watches.
         }
     }
 

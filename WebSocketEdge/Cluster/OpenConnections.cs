@@ -41,7 +41,7 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
                 if (DateTime.UtcNow > deadline || context.Context.ConnectionAborted.IsCancellationRequested)
                 {
                     LogConnectAbandoned(logger, context.Context.ConnectionId, attempt, ex);
-                    context.Context.Abort();
+                    Drop(context.Context);
                     return;
                 }
 
@@ -51,10 +51,17 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
         }
     }
 
+    /// <summary>A connection counts as open until its disconnect has been handled (the user grain told), so a drain that waits for none to be open also waits for that.</summary>
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
     {
-        _open.TryRemove(context.Context.ConnectionId, out _);
-        await next(context, exception);
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            _open.TryRemove(context.Context.ConnectionId, out _);
+        }
     }
 
     /// <summary>Closes every open connection; official clients with automatic reconnect come back through the load balancer.</summary>
@@ -63,11 +70,29 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
         var aborted = 0;
         foreach (var connection in _open.Values)
         {
-            connection.Abort();
+            Drop(connection);
             aborted++;
         }
 
         return aborted;
+    }
+
+    /// <summary>
+    /// Closes a connection so that the client's automatic reconnect retries. SignalR's own
+    /// <see cref="HubCallerContext.Abort"/> would first send a close message that forbids
+    /// reconnecting, and the official clients then give up for good; cutting the socket instead
+    /// reads to them as a lost connection.
+    /// </summary>
+    private static void Drop(HubCallerContext connection)
+    {
+        if (connection.GetHttpContext() is { } http)
+        {
+            http.Abort();
+        }
+        else
+        {
+            connection.Abort();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connect of {ConnectionId} failed (attempt {Attempt}: {Reason}); the cluster may be healing, retrying")]

@@ -46,4 +46,31 @@ public sealed class DrainTests
 
         Assert.Contains("Drained: closed 0 remaining connections", node.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_client_still_there_when_the_drain_times_out_is_cut_off_in_a_way_that_lets_it_reconnect()
+    {
+        await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string> { ["Chat:Edge:DrainTimeout"] = "00:00:01" });
+        await using var stays = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("stays"), b => b.WithAutomaticReconnect([TimeSpan.FromSeconds(30)]));
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        stays.Connection.Reconnecting += _ =>
+        {
+            reconnecting.TrySetResult();
+            return Task.CompletedTask;
+        };
+        stays.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await node.TerminateAsync();
+        var first = await Task.WhenAny(reconnecting.Task, closed.Task).WaitAsync(TestIds.Timeout);
+
+        // A close that forbids reconnecting would end the official client's session for good.
+        Assert.Same(reconnecting.Task, first);
+        await node.WaitForExitAsync(TestIds.Timeout);
+        Assert.Contains("Drained: closed 1 remaining connections", node.Output, StringComparison.Ordinal);
+    }
 }
