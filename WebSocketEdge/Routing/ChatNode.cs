@@ -76,7 +76,7 @@ public sealed partial class ChatNode(
     /// </summary>
     public async Task ApplyRoomsAsync(string userId, UserRooms rooms, string? newConnectionId = null)
     {
-        if (routes.ApplyRooms(userId, rooms) is not { } change)
+        if (routes.ApplyRooms(userId, rooms, newConnectionId) is not { } change)
         {
             return;
         }

@@ -56,13 +56,26 @@ public sealed class LocalRoutes
     /// Applies a room list if it is at least as new as the one held. Returns null when the user has
     /// no local connection or the list is older; otherwise what changed and the connections to route.
     /// </summary>
-    public RoomsChange? ApplyRooms(string userId, UserRooms rooms)
+    /// <remarks>
+    /// <paramref name="newConnectionId"/> names a connection being routed for the first time. Its
+    /// list can be older than the one held: a join or leave that the user's grain handled after the
+    /// connect may reach this node first. The new connection then gets the newer list held here, not
+    /// nothing, so it still receives every room of its user.
+    /// </remarks>
+    public RoomsChange? ApplyRooms(string userId, UserRooms rooms, string? newConnectionId = null)
     {
         lock (_gate)
         {
-            if (!_users.TryGetValue(userId, out var user) || rooms.Version < user.Version)
+            if (!_users.TryGetValue(userId, out var user))
             {
                 return null;
+            }
+
+            if (rooms.Version < user.Version)
+            {
+                return newConnectionId is not null && user.Connections.Contains(newConnectionId)
+                    ? new RoomsChange([], [], [], user.Rooms.ToList(), [newConnectionId])
+                    : null;
             }
 
             var next = new HashSet<string>(rooms.Rooms, StringComparer.Ordinal);
