@@ -11,6 +11,12 @@ public sealed class TokenIssuer
 {
     private readonly AuthOptions _options;
     private readonly TimeProvider _time;
+    /// <summary>
+    /// How far a node's clock may run behind the one that issued a token: a token is accepted this
+    /// long before its <c>nbf</c>. Expiry gets no such slack, since the contract refuses expired tokens.
+    /// </summary>
+    private static readonly TimeSpan NotBeforeTolerance = TimeSpan.FromSeconds(30);
+
     private readonly JsonWebTokenHandler _handler = new();
 
     public TokenIssuer(IOptions<AuthOptions> options, TimeProvider time)
@@ -29,8 +35,14 @@ public sealed class TokenIssuer
         ValidAudience = _options.Audience,
         IssuerSigningKey = SigningKey,
         NameClaimType = JwtRegisteredClaimNames.Sub,
-        ClockSkew = TimeSpan.FromSeconds(30),
+        LifetimeValidator = IsWithinLifetime,
     };
+
+    private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        return expires is { } expiry && now < expiry && (notBefore is not { } start || now + NotBeforeTolerance >= start);
+    }
 
     public (string Token, DateTimeOffset ExpiresAt) Issue(string userId)
     {

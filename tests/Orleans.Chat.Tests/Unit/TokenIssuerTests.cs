@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Orleans.Chat.Edge.Auth;
+using Orleans.Chat.Edge;
+
+namespace Orleans.Chat.Tests.Unit;
+
+public sealed class TokenIssuerTests
+{
+    private static readonly AuthOptions Auth = new()
+    {
+        SigningKey = "a-signing-key-of-at-least-32-characters",
+        TokenLifetime = TimeSpan.FromMinutes(10),
+    };
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task An_issued_token_is_accepted_until_it_expires_and_refused_from_then_on()
+    {
+        var issuer = new TokenIssuer(Options.Create(Auth), _time);
+        var (token, expiresAt) = issuer.Issue("alice");
+
+        _time.SetUtcNow(expiresAt - TimeSpan.FromSeconds(1));
+        var before = await ValidateAsync(issuer, token);
+        _time.SetUtcNow(expiresAt + TimeSpan.FromSeconds(1));
+        var after = await ValidateAsync(issuer, token);
+
+        Assert.True(before.IsValid, before.Exception?.Message);
+        Assert.Equal("alice", before.ClaimsIdentity.Name);
+        Assert.False(after.IsValid);
+        Assert.IsType<SecurityTokenInvalidLifetimeException>(after.Exception);
+    }
+
+    [Fact]
+    public async Task A_node_whose_clock_runs_a_little_behind_the_issuer_accepts_a_fresh_token()
+    {
+        var now = _time.GetUtcNow();
+        var (slightlyAhead, _) = new TokenIssuer(Options.Create(Auth), new FakeTimeProvider(now + TimeSpan.FromSeconds(20))).Issue("alice");
+        var (farAhead, _) = new TokenIssuer(Options.Create(Auth), new FakeTimeProvider(now + TimeSpan.FromMinutes(2))).Issue("alice");
+        var checker = new TokenIssuer(Options.Create(Auth), _time);
+
+        var slightly = await ValidateAsync(checker, slightlyAhead);
+        var far = await ValidateAsync(checker, farAhead);
+
+        Assert.True(slightly.IsValid, slightly.Exception?.Message);
+        Assert.False(far.IsValid);
+    }
+
+    [Fact]
+    public async Task A_token_without_an_expiry_is_refused()
+    {
+        var issuer = new TokenIssuer(Options.Create(Auth), _time);
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Auth.Issuer,
+            Audience = Auth.Audience,
+            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = "mallory" },
+            SigningCredentials = new SigningCredentials(issuer.SigningKey, SecurityAlgorithms.HmacSha256),
+        });
+
+        var result = await ValidateAsync(issuer, token);
+
+        Assert.False(result.IsValid);
+    }
+
+    private static Task<TokenValidationResult> ValidateAsync(TokenIssuer issuer, string token) =>
+        new JsonWebTokenHandler().ValidateTokenAsync(token, issuer.ValidationParameters).WaitAsync(TimeSpan.FromSeconds(10));
+}
