@@ -97,7 +97,7 @@ public static class ChatEdgeExtensions
 
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {
-            app.MapPost(DevTokenEndpoint.Path, DevTokenEndpoint.Handle);
+            app.MapPost(DevTokenEndpoint.Path, DevTokenEndpoint.HandleAsync);
         }
 
         app.MapHub<ChatHub>(HubNames.HubPath);

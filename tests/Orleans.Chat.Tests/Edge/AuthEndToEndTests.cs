@@ -29,6 +29,9 @@ public sealed class AuthEndToEndTests(EdgeNodeFixture node)
     [InlineData("{\"userId\":\"\"}")]
     [InlineData("{}")]
     [InlineData("{\"userId\":\"a:b\"}")]
+    [InlineData("{\"userId\":123}")]
+    [InlineData("not json")]
+    [InlineData("")]
     public async Task Dev_token_refuses_a_bad_user_id_with_a_json_error(string json)
     {
         using var http = new HttpClient { Timeout = TestIds.Timeout };
@@ -61,6 +64,19 @@ public sealed class AuthEndToEndTests(EdgeNodeFixture node)
             .Build();
         var error = await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync().WaitAsync(TestIds.Timeout));
         Assert.Contains("401", error.ToString());
+    }
+
+    [Fact]
+    public async Task Dev_token_refuses_an_oversized_body_with_a_json_error()
+    {
+        using var http = new HttpClient { Timeout = TestIds.Timeout };
+        var json = $"{{\"userId\":\"{TestIds.User("alice")}\",\"padding\":\"{new string('x', 10_000)}\"}}";
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"{node.BaseUrl}/api/auth/dev-token", content);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 4096 bytes", body.GetProperty("error").GetString());
     }
 
     [Fact]
