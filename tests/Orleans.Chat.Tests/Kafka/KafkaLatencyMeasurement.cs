@@ -17,8 +17,10 @@ namespace Orleans.Chat.Tests.Kafka;
 /// <summary>
 /// Publish→deliver latency of one stream event, Kafka provider against memory streams, in one run
 /// on one machine: events go one at a time (each waits for the previous to arrive), so this is
-/// the latency of an idle system, poll wait included. It prints median and p99 and asserts only
-/// that everything arrived; set KAFKA_LATENCY_EVENTS for a longer run (default 200).
+/// the latency of an idle system, poll wait included. It prints median and p99 (figures quoted in
+/// docs/architecture.md; no bound is asserted on them) and asserts what they rest on: the stream
+/// consumer gets every event in publish order, and sends get consecutive seqs. Set
+/// KAFKA_LATENCY_EVENTS for a longer run (default 200).
 /// </summary>
 [Collection(KafkaCollection.Name)]
 public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputHelper output)
@@ -28,15 +30,30 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
     {
         var events = int.TryParse(Environment.GetEnvironmentVariable("KAFKA_LATENCY_EVENTS"), out var n) && n > 0 ? n : 200;
 
+        // Each cluster is stopped even when a measurement fails, so a failure does not leave silos behind.
+        List<double> kafkaLatencies, memoryLatencies;
+        (List<double> Acks, List<double> Live) kafkaSends, memorySends;
         var kafkaCluster = await KafkaTestCluster.StartAsync(KafkaTarget.Fresh(kafka.Mock), silos: 1);
-        var kafkaLatencies = await MeasureAsync(kafkaCluster, events);
-        var kafkaSends = await MeasureSendsAsync(kafkaCluster, events);
-        await KafkaTestCluster.StopAsync(kafkaCluster);
+        try
+        {
+            kafkaLatencies = await MeasureAsync(kafkaCluster, events);
+            kafkaSends = await MeasureSendsAsync(kafkaCluster, events);
+        }
+        finally
+        {
+            await KafkaTestCluster.StopAsync(kafkaCluster);
+        }
 
         var memoryCluster = await StartMemoryClusterAsync();
-        var memoryLatencies = await MeasureAsync(memoryCluster, events);
-        var memorySends = await MeasureSendsAsync(memoryCluster, events);
-        await KafkaTestCluster.StopAsync(memoryCluster);
+        try
+        {
+            memoryLatencies = await MeasureAsync(memoryCluster, events);
+            memorySends = await MeasureSendsAsync(memoryCluster, events);
+        }
+        finally
+        {
+            await KafkaTestCluster.StopAsync(memoryCluster);
+        }
 
         output.WriteLine($"events per provider: {events}, one at a time, poll period 20 ms for both");
         output.WriteLine(Describe("kafka ", kafkaLatencies));
@@ -47,8 +64,6 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         output.WriteLine("send -> live fan-out (node observer) has the message:");
         output.WriteLine(Describe("kafka ", kafkaSends.Live));
         output.WriteLine(Describe("memory", memorySends.Live));
-        Assert.Equal(events, kafkaLatencies.Count);
-        Assert.Equal(events, memoryLatencies.Count);
     }
 
     private static async Task<List<double>> MeasureAsync(TestCluster cluster, int events)
@@ -64,6 +79,8 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
             await ProbeLog.WaitForAsync([key], value, value, TestIds.Timeout);
         }
 
+        // What the figures rest on: the consumer saw every event, first arrivals in publish order.
+        Assert.Equal(Enumerable.Range(0, events + 1).Select(v => (long)v), ProbeLog.FirstArrivals(key));
         return ProbeLog.Entries(key).Where(e => e.Value > 0).DistinctBy(e => e.Value)
             .Select(e => e.LatencyTicks * 1000.0 / Stopwatch.Frequency).ToList();
     }
@@ -84,8 +101,9 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         {
             var arrived = node.Expect(i);
             var started = Stopwatch.GetTimestamp();
-            await room.Send(user, $"c{i}", "latency").WaitAsync(TestIds.Timeout);
+            var stored = await room.Send(user, $"c{i}", "latency").WaitAsync(TestIds.Timeout);
             acks.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Assert.Equal(i, stored.Seq);
             live.Add((Stopwatch.GetElapsedTime(started, await arrived.WaitAsync(TestIds.Timeout))).TotalMilliseconds);
         }
 
