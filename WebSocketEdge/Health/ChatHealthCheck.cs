@@ -1,15 +1,18 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Chat.Edge.Routing;
 using Orleans.Chat.Nodes;
+using Orleans.Chat.Silo.Streaming;
 using Orleans.Chat.Storage;
 
 namespace Orleans.Chat.Edge.Health;
 
 /// <summary>
-/// Healthy when this node's silo answers grain calls, the node is registered, and the message store
-/// answers. Each probe is bounded so a hung dependency reports unhealthy instead of hanging /health.
+/// Healthy when this node's silo answers grain calls, the node is registered, the message store
+/// answers, and so does whatever carries the room-event stream when it lives outside the cluster
+/// (Kafka): without it every send fails. Each probe is bounded so a hung dependency reports
+/// unhealthy instead of hanging /health.
 /// </summary>
-public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store) : IHealthCheck
+public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store, IEnumerable<IStreamProbe> streams) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
@@ -47,6 +50,21 @@ public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessag
             return HealthCheckResult.Unhealthy("the message store does not answer", ex, data);
         }
 
-        return HealthCheckResult.Healthy("silo active, store reachable", data);
+        foreach (var stream in streams)
+        {
+            try
+            {
+                if (!await stream.PingAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken))
+                {
+                    return HealthCheckResult.Unhealthy($"{stream.Description} does not answer", data: data);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"{stream.Description} does not answer", ex, data);
+            }
+        }
+
+        return HealthCheckResult.Healthy(streams.Any() ? "silo active, store and event stream reachable" : "silo active, store reachable", data);
     }
 }

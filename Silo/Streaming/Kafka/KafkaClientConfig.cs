@@ -33,6 +33,9 @@ internal static class KafkaClientConfig
             FetchWaitMaxMs = 10,
         };
 
+    /// <summary>For the health probe's metadata requests.</summary>
+    public static AdminClientConfig Admin(KafkaStreamOptions options, string clientId) => new(Common(options, clientId));
+
     private static ClientConfig Common(KafkaStreamOptions options, string clientId)
     {
         var config = new ClientConfig

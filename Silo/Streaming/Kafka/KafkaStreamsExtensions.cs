@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Chat.Silo.Streaming;
 using Orleans.Chat.Silo.Streaming.Kafka;
 using Orleans.Configuration;
 
@@ -18,6 +19,7 @@ public static class KafkaStreamsExtensions
         configure(options);
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<KafkaStreamOptions>, KafkaStreamOptionsValidator>();
+        silo.Services.AddSingleton<IStreamProbe>(sp => new KafkaStreamProbe(name, sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>()));
 
         return silo.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
         {
