@@ -17,7 +17,7 @@ namespace Orleans.Chat.Grains.Users;
 /// </remarks>
 public sealed partial class OnlineUsers(NodeList nodeList, IGrainFactory grains, ILogger<OnlineUsers> logger) : BackgroundService
 {
-    internal static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan DefaultSweepEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DropTimeout = TimeSpan.FromSeconds(10);
     private const int DropsInFlight = 256;
 
@@ -25,12 +25,22 @@ public sealed partial class OnlineUsers(NodeList nodeList, IGrainFactory grains,
     private readonly SemaphoreSlim _sweeping = new(1, 1);
     private HashSet<string> _missingLastTime = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Period of the automatic sweep. Not configuration: only the grain test cluster sets it, to a
+    /// period longer than any test, because its tests run <see cref="SweepAsync"/> themselves and a
+    /// timer sweep landing between their steps would count as one of theirs.
+    /// </summary>
+    internal TimeSpan SweepEvery { get; init; } = DefaultSweepEvery;
+
     /// <summary>Notes the nodes that hold the user's connections now (called from the user's grain).</summary>
     public void Track(string userId, IEnumerable<string> nodeIds) => _users[userId] = nodeIds.ToArray();
 
     public void Forget(string userId) => _users.TryRemove(userId, out _);
 
     public int Count => _users.Count;
+
+    /// <summary>Whether sweeps look at this user; lets tests check one user while others come and go on the same silo.</summary>
+    internal bool IsTracked(string userId) => _users.ContainsKey(userId);
 
     /// <summary>One pass: drops nodes missing from the directory now and at the previous pass.</summary>
     public async Task SweepAsync()

@@ -51,17 +51,20 @@ public sealed class OnlineUsersTests(ChatClusterFixture fixture)
     {
         var node = fixture.Cluster.Client.CreateObjectReference<IChatNode>(new FakeNode());
         var nodeId = "n-" + Guid.NewGuid().ToString("N");
-        var user = Grains.GetGrain<IUserGrain>(TestIds.User());
+        var userId = TestIds.User();
+        var user = Grains.GetGrain<IUserGrain>(userId);
 
-        var before = Sweeper.Count;
+        // Per user, not a silo-wide count: other tests' users come and go on the same silo.
         await user.Connect(nodeId, node, "c1").WaitAsync(TestIds.Timeout);
         await user.Connect(nodeId, node, "c2").WaitAsync(TestIds.Timeout);
-        Assert.Equal(before + 1, Sweeper.Count);
+        Assert.True(Sweeper.IsTracked(userId), "a connected user is not tracked for sweeps");
 
         await user.Disconnect(nodeId, "c1").WaitAsync(TestIds.Timeout);
         Assert.True(await user.IsOnline().WaitAsync(TestIds.Timeout));
+        Assert.True(Sweeper.IsTracked(userId), "a user with a connection left is no longer tracked");
+
         await user.Disconnect(nodeId, "c2").WaitAsync(TestIds.Timeout);
         Assert.False(await user.IsOnline().WaitAsync(TestIds.Timeout));
-        Assert.Equal(before, Sweeper.Count);
+        Assert.False(Sweeper.IsTracked(userId), "an offline user is still tracked for sweeps");
     }
 }

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Orleans.Chat.Grains.Nodes;
+using Orleans.Chat.Grains.Users;
 using Orleans.Chat.Silo.Persistence.Memory;
 using Orleans.Chat.Storage;
 using Orleans.Hosting;
@@ -32,6 +36,13 @@ public sealed class ChatClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddChatGrainServices();
+
+            // The sweep tests run each sweep themselves; a timer sweep between their steps would
+            // count as one of theirs and take a user offline a step early.
+            siloBuilder.Services.Replace(ServiceDescriptor.Singleton(sp => new OnlineUsers(
+                sp.GetRequiredService<NodeList>(),
+                sp.GetRequiredService<IGrainFactory>(),
+                sp.GetRequiredService<ILogger<OnlineUsers>>()) { SweepEvery = TimeSpan.FromDays(1) }));
             siloBuilder.AddMemoryGrainStorage(ChatNames.GrainStorage);
             siloBuilder.AddMemoryGrainStorage(ChatNames.PubSubStorage);
             siloBuilder.AddMemoryStreams(ChatNames.StreamProvider);
