@@ -27,8 +27,8 @@ public sealed class ChatClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        await Cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await Cluster.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

@@ -69,10 +69,10 @@ public sealed class KafkaEdgeNode : IAsyncDisposable
 
     public async Task<string> TokenAsync(string userId)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(Url) };
-        var response = await http.PostAsJsonAsync("/api/auth/dev-token", new { userId });
+        using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TestIds.Timeout };
+        using var response = await http.PostAsJsonAsync("/api/auth/dev-token", new { userId });
         response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>().WaitAsync(TestIds.Timeout);
         return body?.AccessToken ?? throw new InvalidOperationException("no token in the dev-token answer");
     }
 
@@ -82,14 +82,14 @@ public sealed class KafkaEdgeNode : IAsyncDisposable
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(new Uri(Url), HubNames.HubPath), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
-        await connection.StartAsync();
+        await connection.StartAsync().WaitAsync(TestIds.Timeout);
         return connection;
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await _app.DisposeAsync();
+        await _app.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
     }
 
     private sealed record TokenBody(string AccessToken);

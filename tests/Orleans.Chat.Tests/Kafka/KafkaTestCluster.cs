@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Chat.Silo.Persistence.Memory;
 using Orleans.Chat.Silo.Streaming.Kafka;
 using Orleans.Chat.Storage;
+using Orleans.Chat.Tests.Infrastructure;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -42,7 +43,7 @@ public static class KafkaTestCluster
     public static async Task StopAsync(TestCluster cluster)
     {
         await cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await cluster.DisposeAsync();
+        await cluster.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
     }
 
     private sealed class KafkaSilo : ISiloConfigurator

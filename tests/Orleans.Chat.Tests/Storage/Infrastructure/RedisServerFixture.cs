@@ -50,7 +50,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
         if (Connection is not null)
         {
-            await Connection.DisposeAsync();
+            await Connection.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
         }
 
         if (_process is { HasExited: false } process)

@@ -43,7 +43,7 @@ public sealed class StorageSilo : IAsyncDisposable
         await _host.StopAsync().WaitAsync(TestIds.Timeout);
         if (_host is IAsyncDisposable asyncDisposable)
         {
-            await asyncDisposable.DisposeAsync();
+            await asyncDisposable.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
         }
         else
         {
