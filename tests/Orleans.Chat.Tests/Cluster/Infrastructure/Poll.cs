@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Orleans.Chat.Tests.Cluster.Infrastructure;
 
 /// <summary>Waiting on a condition with a deadline (never a fixed sleep).</summary>
@@ -40,6 +42,13 @@ public static class Http
         {
             return false;
         }
+    }
+
+    /// <summary>The status of a GET. Throws when nothing answers, so that a server that is down never passes for one that refuses.</summary>
+    public static async Task<HttpStatusCode> StatusAsync(string url)
+    {
+        using var response = await Client.GetAsync(url);
+        return response.StatusCode;
     }
 
     public static async Task<string?> GetStringAsync(string url)
