@@ -17,11 +17,10 @@ public sealed class GeneratorSmokeTests
         var output = Path.Combine(Path.GetTempPath(), TestIds.Room("bench-smoke"));
         try
         {
-            var exit = await RunGeneratorAsync(
+            await RunGeneratorAsync(
                 "--Url", node.BaseUrl, "--Clients", "40", "--RoomSize", "10", "--Workers", "2",
                 "--Rates", "2", "--StepSeconds", "4", "--SettleSeconds", "1", "--WarmupSeconds", "1", "--Watch:server", node.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Out", output, "--Name", "smoke");
-            Assert.Equal(0, exit);
 
             using var result = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "smoke.json")));
             var root = result.RootElement;
@@ -50,7 +49,8 @@ public sealed class GeneratorSmokeTests
 
     private static long Count(JsonElement counts, string name) => counts.TryGetProperty(name, out var value) ? value.GetInt64() : 0;
 
-    private static async Task<int> RunGeneratorAsync(params string[] args)
+    /// <summary>Runs the generator to its end; a non-zero exit fails the test with the generator's output.</summary>
+    private static async Task RunGeneratorAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orleans.Chat.Bench.dll"));
@@ -76,7 +76,5 @@ public sealed class GeneratorSmokeTests
         {
             throw new InvalidOperationException($"generator failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         }
-
-        return process.ExitCode;
     }
 }
