@@ -1,3 +1,4 @@
+using MongoDB.Driver;
 using Orleans.Chat.Rooms;
 using Orleans.Chat.Tests.Infrastructure;
 using Orleans.Chat.Tests.Storage.Infrastructure;
@@ -15,8 +16,23 @@ public sealed class StoreRestartTests(RedisServerFixture redis) : IClassFixture<
         RoomsSurviveRestartAsync(StoreSettings.Redis(redis));
 
     [MongoFact]
-    public Task Mongo_keeps_rooms_and_history_across_a_silo_restart() =>
-        RoomsSurviveRestartAsync(StoreSettings.Mongo($"chat-tests-{Guid.NewGuid():N}"[..32]));
+    public async Task Mongo_keeps_rooms_and_history_across_a_silo_restart()
+    {
+        var database = $"chat-tests-{Guid.NewGuid():N}"[..32];
+        try
+        {
+            await RoomsSurviveRestartAsync(StoreSettings.Mongo(database));
+        }
+        finally
+        {
+            // Both silos have stopped by now; the database is this test's alone, so it goes even when the test failed.
+            if (MongoTestEnvironment.Url is { } url)
+            {
+                using var client = new MongoClient(url);
+                await client.DropDatabaseAsync(database).WaitAsync(TestIds.Timeout);
+            }
+        }
+    }
 
     private static async Task RoomsSurviveRestartAsync(Dictionary<string, string?> settings)
     {
