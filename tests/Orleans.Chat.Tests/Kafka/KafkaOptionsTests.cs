@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Chat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
@@ -31,7 +32,8 @@ public sealed class KafkaOptionsTests
     [Fact]
     public void A_node_configured_for_Kafka_with_a_bad_setting_refuses_to_start_and_names_the_key()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        // No defaults: this machine's environment variables and appsettings must not decide the outcome.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Chat:Streams:Provider"] = "Kafka",
