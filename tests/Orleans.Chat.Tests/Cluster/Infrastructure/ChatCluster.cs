@@ -31,6 +31,9 @@ public sealed class ChatCluster : IAsyncDisposable
 
     public string RedisConnectionString => _redis.ConnectionString;
 
+    /// <summary>Also the service id: both are this fresh value.</summary>
+    public string ClusterId => _clusterId;
+
     public static async Task<ChatCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? extra = null)
     {
         var cluster = new ChatCluster(extra);
