@@ -23,6 +23,25 @@ public sealed class CrossNodeTests(SharedClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Nginx_logs_hub_requests_without_the_token_that_browsers_send_in_the_query()
+    {
+        var token = $"secret-{Guid.NewGuid():N}";
+        var agent = $"log-probe-{Guid.NewGuid():N}";
+        using var http = new HttpClient { Timeout = TestIds.Timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Cluster.Url}/hubs/chat/negotiate?negotiateVersion=1&access_token={token}");
+        request.Headers.UserAgent.ParseAdd(agent);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+
+        var line = "";
+        await Poll.UntilAsync(() => (line = Cluster.Nginx.ReadAccessLog().Split('\n').FirstOrDefault(l => l.Contains(agent, StringComparison.Ordinal)) ?? "") != "",
+            TestIds.Timeout, () => "nginx did not log the request");
+        Assert.Contains("/hubs/chat/negotiate", line);
+        Assert.Contains(" 401 ", line);
+        Assert.DoesNotContain(token, line);
+    }
+
+    [Fact]
     public async Task Room_messages_reach_members_on_every_node_through_nginx_and_directly()
     {
         var room = TestIds.Room();

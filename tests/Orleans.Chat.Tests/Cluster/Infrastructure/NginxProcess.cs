@@ -27,6 +27,14 @@ public sealed class NginxProcess : IAsyncDisposable
 
     private string ConfigPath => Path.Combine(_prefix, "conf", "nginx.conf");
 
+    /// <summary>What nginx has logged so far (the file is still being written).</summary>
+    public string ReadAccessLog()
+    {
+        using var stream = new FileStream(Path.Combine(_prefix, "logs", "access.log"), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>The template with the launcher's substitutions; one upstream line per node HTTP port.</summary>
     public static string Render(string prefix, int port, IEnumerable<int> upstreamPorts) =>
         Render(Path.Combine(prefix, "logs", "nginx.pid"), Path.Combine(prefix, "logs", "error.log"), Path.Combine(prefix, "logs", "access.log"),
