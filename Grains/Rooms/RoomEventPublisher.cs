@@ -21,6 +21,9 @@ internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILo
 {
     private const int MaxBatch = 256;
 
+    /// <summary>Half of Kafka's default 1 MB record limit, leaving room for the batch's own framing.</summary>
+    internal const int MaxBatchBytes = 512 * 1024;
+
     private readonly Queue<(RoomEvent Event, TaskCompletionSource Done)> _pending = new();
     private IAsyncStream<RoomEvent>? _stream;
     private bool _publishing;
@@ -41,46 +44,80 @@ internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILo
 
     private async Task PublishPendingAsync()
     {
-        _stream ??= grain.GetStreamProvider(ChatNames.StreamProvider)
-            .GetStream<RoomEvent>(StreamId.Create(ChatNames.RoomEventsNamespace, roomId));
-        while (_pending.Count > 0)
+        try
         {
-            var batch = new List<(RoomEvent Event, TaskCompletionSource Done)>(Math.Min(_pending.Count, MaxBatch));
-            while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+            while (_pending.Count > 0)
             {
-                batch.Add(next);
-            }
+                var batch = TakeBatch();
+                try
+                {
+                    _stream ??= grain.GetStreamProvider(ChatNames.StreamProvider)
+                        .GetStream<RoomEvent>(StreamId.Create(ChatNames.RoomEventsNamespace, roomId));
+                    if (batch.Count == 1)
+                    {
+                        await _stream.OnNextAsync(batch[0].Event);
+                    }
+                    else
+                    {
+                        await _stream.OnNextBatchAsync(batch.Select(b => b.Event).ToList());
+                    }
 
-            try
-            {
-                if (batch.Count == 1)
-                {
-                    await _stream.OnNextAsync(batch[0].Event);
+                    foreach (var (_, done) in batch)
+                    {
+                        done.TrySetResult();
+                    }
                 }
-                else
+                catch (Exception ex)
                 {
-                    await _stream.OnNextBatchAsync(batch.Select(b => b.Event).ToList());
-                }
-
-                foreach (var (_, done) in batch)
-                {
-                    done.TrySetResult();
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The provider's own exception may not travel to the client; its message goes into ours.
-                LogPublishFailed(logger, roomId, batch.Count, ex);
-                foreach (var (roomEvent, done) in batch)
-                {
-                    done.TrySetException(new RoomEventsUnavailableException(
-                        $"room {roomId}: the event stream did not persist the {Describe(roomEvent)} ({ex.Message}); not acknowledged, retry later"));
+                    // Whatever failed (cancellation included), every waiter gets an answer: a publish
+                    // left pending would hold up every later send of the room. The provider's own
+                    // exception may not travel to the client; its message goes into ours.
+                    LogPublishFailed(logger, roomId, batch.Count, ex);
+                    foreach (var (roomEvent, done) in batch)
+                    {
+                        done.TrySetException(new RoomEventsUnavailableException(
+                            $"room {roomId}: the event stream did not persist the {Describe(roomEvent)} ({ex.Message}); not acknowledged, retry later"));
+                    }
                 }
             }
         }
-
-        _publishing = false;
+        finally
+        {
+            _publishing = false;
+        }
     }
+
+    /// <summary>
+    /// The next events in order, at most <see cref="MaxBatch"/> and about <see cref="MaxBatchBytes"/>:
+    /// a stream that carries a batch as one record (Kafka) refuses records over its size limit, and
+    /// one oversized batch would fail every send in it.
+    /// </summary>
+    private List<(RoomEvent Event, TaskCompletionSource Done)> TakeBatch()
+    {
+        var batch = new List<(RoomEvent Event, TaskCompletionSource Done)>(Math.Min(_pending.Count, MaxBatch));
+        var bytes = 0;
+        while (batch.Count < MaxBatch && _pending.TryPeek(out var next))
+        {
+            var size = EstimatedBytes(next.Event);
+            if (batch.Count > 0 && bytes + size > MaxBatchBytes)
+            {
+                break;
+            }
+
+            batch.Add(_pending.Dequeue());
+            bytes += size;
+        }
+
+        return batch;
+    }
+
+    /// <summary>An upper bound on the serialized size: text at 3 UTF-8 bytes per UTF-16 unit, plus ids and fields.</summary>
+    internal static int EstimatedBytes(RoomEvent roomEvent) => 512 + 3 * roomEvent switch
+    {
+        MessageEvent m => m.Message.Text?.Length ?? 0,
+        MessageEditedEvent e => e.Text.Length,
+        _ => 0,
+    };
 
     private static string Describe(RoomEvent roomEvent) => roomEvent switch
     {

@@ -1,0 +1,39 @@
+using Orleans.Chat.Messages;
+using Orleans.Chat.Rooms;
+using Orleans.Chat.Tests.Infrastructure;
+
+namespace Orleans.Chat.Tests.Kafka;
+
+/// <summary>Many long messages at once in one room: the room's stream batches must stay under Kafka's record limit.</summary>
+[Collection(KafkaCollection.Name)]
+public sealed class KafkaLargeMessageTests(KafkaMockFixture kafka)
+{
+    [Fact]
+    public async Task A_burst_of_maximum_length_messages_in_one_room_is_acknowledged_in_full()
+    {
+        var cluster = await KafkaTestCluster.StartAsync(KafkaTarget.Fresh(kafka.Mock), silos: 1);
+        try
+        {
+            var room = cluster.GrainFactory.GetGrain<IRoomGrain>(TestIds.Room("long"));
+            var users = Enumerable.Range(0, 10).Select(i => TestIds.User($"u{i}")).ToList();
+            foreach (var user in users)
+            {
+                await room.Join(user).WaitAsync(TestIds.Timeout);
+            }
+
+            // 4 000 CJK characters are 12 000 bytes in UTF-8: 150 of them queued behind one publish
+            // would make a 1.8 MB batch, past Kafka's default 1 MB record limit.
+            var text = new string('字', ChatLimits.MaxTextLength);
+            var sends = Enumerable.Range(0, 150)
+                .Select(i => room.Send(users[i % users.Count], $"c{i}", text).WaitAsync(TestIds.Timeout))
+                .ToList();
+            var stored = await Task.WhenAll(sends);
+
+            Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), stored.Select(m => m.Seq).Order());
+        }
+        finally
+        {
+            await KafkaTestCluster.StopAsync(cluster);
+        }
+    }
+}
