@@ -111,12 +111,16 @@ public sealed partial class UserGrain(
         var room = GrainFactory.GetGrain<IRoomGrain>(roomId);
         var lastSeq = await room.GetLastSeq();
         var read = Math.Min(seq, lastSeq);
-        await room.MarkRead(UserId, read);
-        if (read > state.State.LastRead.GetValueOrDefault(roomId))
+        if (read <= state.State.LastRead.GetValueOrDefault(roomId))
         {
-            state.State.LastRead[roomId] = read;
-            await state.WriteStateAsync();
+            // Nothing new was read: the others already know, and a repeated call must not make
+            // every member's connection receive an event.
+            return;
         }
+
+        await room.MarkRead(UserId, read);
+        state.State.LastRead[roomId] = read;
+        await state.WriteStateAsync();
     }
 
     public async Task<IReadOnlyList<RoomSummary>> GetRooms()

@@ -1,3 +1,4 @@
+using Orleans.Chat.Messages;
 using Orleans.Chat.Nodes;
 using Orleans.Chat.Rooms;
 using Orleans.Chat.Tests.Infrastructure;
@@ -34,4 +35,36 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         Assert.NotNull(rooms.JoinedAfter);
         Assert.Equal(2, rooms.JoinedAfter[roomId]);
     }
+
+    [Fact]
+    public async Task Marking_read_tells_the_room_only_when_the_read_position_moves_forward()
+    {
+        var roomId = TestIds.Room();
+        var room = Grains.GetGrain<IRoomGrain>(roomId);
+        var alice = Grains.GetGrain<IUserGrain>(TestIds.User("alice"));
+        await alice.JoinRoom(roomId).WaitAsync(TestIds.Timeout);
+        for (var i = 1; i <= 3; i++)
+        {
+            await room.Send(alice.GetPrimaryKeyString(), $"c{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+        }
+
+        var node = new FakeNode();
+        var reference = fixture.Cluster.Client.CreateObjectReference<IChatNode>(node);
+        await room.Subscribe("n-" + Guid.NewGuid().ToString("N"), reference).WaitAsync(TestIds.Timeout);
+
+        await alice.MarkRead(roomId, 2).WaitAsync(TestIds.Timeout);
+        await alice.MarkRead(roomId, 2).WaitAsync(TestIds.Timeout);
+        await alice.MarkRead(roomId, 1).WaitAsync(TestIds.Timeout);
+        // The room hands a node its events in order: anything the repeats caused would come before this.
+        await room.Typing(alice.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout);
+        await alice.MarkRead(roomId, 3).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(2, Assert.IsType<ReadEvent>(await NextEventAsync(node)).Seq);
+        Assert.IsType<TypingEvent>(await NextEventAsync(node));
+        Assert.Equal(3, Assert.IsType<ReadEvent>(await NextEventAsync(node)).Seq);
+        Assert.Equal(0, (await alice.GetRooms().WaitAsync(TestIds.Timeout)).Single().Unread);
+    }
+
+    private static async Task<RoomEvent> NextEventAsync(FakeNode node) =>
+        await node.Events.Reader.ReadAsync().AsTask().WaitAsync(TestIds.Timeout);
 }
