@@ -81,6 +81,16 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
             errors.Add($"{RateLimitOptions.Section}:PerSecond must be at least 5, the rate the client contract promises (was {options.PerSecond})");
         }
 
+        if (options.ActionBurst < 1)
+        {
+            errors.Add($"{RateLimitOptions.Section}:ActionBurst must be at least 1 (was {options.ActionBurst})");
+        }
+
+        if (!(options.ActionsPerSecond > 0))
+        {
+            errors.Add($"{RateLimitOptions.Section}:ActionsPerSecond must be more than 0 (was {options.ActionsPerSecond})");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -28,6 +28,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     public async Task<JoinRoomResult> JoinRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeActionToken();
         // The user grain returns once every node holding the user's connections routes them to the room.
         var result = await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
         return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members);
@@ -36,6 +37,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     public async Task LeaveRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeActionToken();
         await grains.GetGrain<IUserGrain>(UserId).LeaveRoom(roomId);
     }
 
@@ -87,12 +89,14 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     public Task Typing(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeActionToken();
         return grains.GetGrain<IRoomGrain>(roomId).Typing(UserId);
     }
 
     public Task MarkRead(string roomId, long seq)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeActionToken();
         return grains.GetGrain<IUserGrain>(UserId).MarkRead(roomId, seq);
     }
 
@@ -100,12 +104,14 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     {
         ChatLimits.EnsureRoomId(roomId);
         ChatLimits.EnsureText(text);
+        TakeActionToken();
         return grains.GetGrain<IRoomGrain>(roomId).Edit(UserId, seq, text);
     }
 
     public Task DeleteMessage(string roomId, long seq)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeActionToken();
         return grains.GetGrain<IRoomGrain>(roomId).Delete(UserId, seq);
     }
 
@@ -129,9 +135,14 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         ChatLimits.EnsureText(text);
     }
 
-    private void TakeSendToken()
+    private void TakeSendToken() => EnsureAllowed(limiter.TryAcquire(UserId, out var retryAfter), retryAfter);
+
+    /// <summary>Joins, leaves, typing, read marks, edits and deletes: each reaches every member, so each is limited too, apart from sends.</summary>
+    private void TakeActionToken() => EnsureAllowed(limiter.TryAcquireAction(UserId, out var retryAfter), retryAfter);
+
+    private static void EnsureAllowed(bool acquired, TimeSpan retryAfter)
     {
-        if (!limiter.TryAcquire(UserId, out var retryAfter))
+        if (!acquired)
         {
             var seconds = Math.Max(0.1, Math.Ceiling(retryAfter.TotalSeconds * 10) / 10);
             throw new ChatException($"rate limit exceeded, retry in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s", ChatErrorCode.RateLimited);

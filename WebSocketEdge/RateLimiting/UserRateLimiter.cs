@@ -4,55 +4,75 @@ using Microsoft.Extensions.Options;
 namespace Orleans.Chat.Edge.RateLimiting;
 
 /// <summary>
-/// A token bucket per user on this node. Limits follow the user, not the address, since many users
-/// share NATs. A user connected to two nodes at once gets each node's allowance; the contract only
-/// promises a minimum, and keeping the check local keeps a grain call off the send path.
+/// Token buckets per user on this node: one for sends (the contract's promise: a burst of 30, then 5
+/// a second) and one for the other calls that change something and reach every member (join, leave,
+/// typing, read, edit, delete), so that neither can use up the other's allowance. Limits follow the
+/// user, not the address, since many users share NATs. A user connected to two nodes at once gets each
+/// node's allowance; the contract only promises a minimum, and keeping the check local keeps a grain
+/// call off the send path.
 /// </summary>
 public sealed class UserRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly double _burst = options.Value.Burst;
-    private readonly double _perSecond = options.Value.PerSecond;
+    private readonly Buckets _sends = new(options.Value.Burst, options.Value.PerSecond, time);
+    private readonly Buckets _actions = new(options.Value.ActionBurst, options.Value.ActionsPerSecond, time);
 
     /// <summary>Takes one send from the user's bucket; when empty, says how long until the next one is allowed.</summary>
-    public bool TryAcquire(string userId, out TimeSpan retryAfter)
-    {
-        var bucket = _buckets.GetOrAdd(userId, _ => new Bucket(_burst, time.GetTimestamp()));
-        lock (bucket)
-        {
-            var now = time.GetTimestamp();
-            var elapsed = time.GetElapsedTime(bucket.Stamp, now).TotalSeconds;
-            bucket.Tokens = Math.Min(_burst, bucket.Tokens + elapsed * _perSecond);
-            bucket.Stamp = now;
-            if (bucket.Tokens >= 1)
-            {
-                bucket.Tokens -= 1;
-                retryAfter = TimeSpan.Zero;
-                return true;
-            }
+    public bool TryAcquire(string userId, out TimeSpan retryAfter) => _sends.TryAcquire(userId, out retryAfter);
 
-            retryAfter = TimeSpan.FromSeconds((1 - bucket.Tokens) / _perSecond);
-            return false;
-        }
-    }
+    /// <summary>The same for a join, leave, typing, read, edit or delete.</summary>
+    public bool TryAcquireAction(string userId, out TimeSpan retryAfter) => _actions.TryAcquire(userId, out retryAfter);
 
     /// <summary>Drops buckets that have refilled completely; they hold nothing a new bucket would not.</summary>
     public void Trim()
     {
-        var now = time.GetTimestamp();
-        foreach (var (userId, bucket) in _buckets)
+        _sends.Trim();
+        _actions.Trim();
+    }
+
+    public int TrackedUsers => _sends.Count + _actions.Count;
+
+    private sealed class Buckets(double burst, double perSecond, TimeProvider time)
+    {
+        private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+        public int Count => _buckets.Count;
+
+        public bool TryAcquire(string userId, out TimeSpan retryAfter)
         {
+            var bucket = _buckets.GetOrAdd(userId, _ => new Bucket(burst, time.GetTimestamp()));
             lock (bucket)
             {
-                if (bucket.Tokens + time.GetElapsedTime(bucket.Stamp, now).TotalSeconds * _perSecond >= _burst)
+                var now = time.GetTimestamp();
+                var elapsed = time.GetElapsedTime(bucket.Stamp, now).TotalSeconds;
+                bucket.Tokens = Math.Min(burst, bucket.Tokens + elapsed * perSecond);
+                bucket.Stamp = now;
+                if (bucket.Tokens >= 1)
                 {
-                    _buckets.TryRemove(userId, out _);
+                    bucket.Tokens -= 1;
+                    retryAfter = TimeSpan.Zero;
+                    return true;
+                }
+
+                retryAfter = TimeSpan.FromSeconds((1 - bucket.Tokens) / perSecond);
+                return false;
+            }
+        }
+
+        public void Trim()
+        {
+            var now = time.GetTimestamp();
+            foreach (var (userId, bucket) in _buckets)
+            {
+                lock (bucket)
+                {
+                    if (bucket.Tokens + time.GetElapsedTime(bucket.Stamp, now).TotalSeconds * perSecond >= burst)
+                    {
+                        _buckets.TryRemove(userId, out _);
+                    }
                 }
             }
         }
     }
-
-    public int TrackedUsers => _buckets.Count;
 
     private sealed class Bucket(double tokens, long stamp)
     {

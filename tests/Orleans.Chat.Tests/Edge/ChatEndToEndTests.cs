@@ -183,7 +183,7 @@ public sealed class ChatEndToEndTests(EdgeNodeFixture node)
         await using var alice = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("alice"));
         await alice.JoinAsync(roomId);
 
-        // Fired at once, so the bucket (30 now, then 5 per second) refills only by the time the burst takes.
+        // Fired at once, so the bucket (30 now, then 6 per second by default) refills only by the time the burst takes.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var attempts = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
         {
@@ -200,7 +200,7 @@ public sealed class ChatEndToEndTests(EdgeNodeFixture node)
         var elapsed = clock.Elapsed.TotalSeconds;
 
         var accepted = attempts.Count(a => a is null);
-        Assert.InRange(accepted, 30, 30 + (int)Math.Ceiling(elapsed * 5) + 1);
+        Assert.InRange(accepted, 30, 30 + (int)Math.Ceiling(elapsed * 6) + 1);
         var refusals = attempts.OfType<string>().ToList();
         Assert.NotEmpty(refusals);
         Assert.All(refusals, r => Assert.Matches(@"rate limit exceeded, retry in \d+\.\d s", r));
@@ -209,6 +209,34 @@ public sealed class ChatEndToEndTests(EdgeNodeFixture node)
         await bob.JoinAsync(roomId);
         var bobsAck = await bob.SendAsync(roomId, "another user is not limited");
         Assert.Equal(accepted + 1, bobsAck.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Typing_beyond_its_allowance_is_refused_with_a_retry_hint_and_sends_go_on()
+    {
+        var roomId = TestIds.Room();
+        await using var alice = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("alice"));
+        await alice.JoinAsync(roomId);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 150).Select(async _ =>
+        {
+            try
+            {
+                await alice.InvokeAsync("Typing", roomId);
+                return null;
+            }
+            catch (HubException ex)
+            {
+                return ex.Message;
+            }
+        }));
+
+        // 60 at once (the join took one), plus the refill while the 150 calls were on their way.
+        var refusals = attempts.OfType<string>().ToList();
+        Assert.InRange(attempts.Count(a => a is null), 59, 100);
+        Assert.All(refusals, r => Assert.Matches(@"rate limit exceeded, retry in \d+\.\d s", r));
+        var sent = await alice.SendAsync(roomId, "typing is limited apart from sending");
+        Assert.Equal(1, sent.GetProperty("seq").GetInt64());
     }
 
     [Fact]
