@@ -55,7 +55,21 @@ public sealed partial class BenchClient(int index, string userId, ClientContext 
         _opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var path = protocol.UpgradePath(userId, Token);
         var source = context.BindSources ? SourceAddresses.For(index) : null;
-        _socket = await WebSocketConnector.ConnectAsync(context.Server, path, source, cancellation);
+        // Bounded like every other call: a connect or upgrade that never completes must count as a
+        // failure, not hold one of the worker's connect slots for the rest of the run.
+        using (var upgrade = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+        {
+            upgrade.CancelAfter(context.CallTimeout);
+            try
+            {
+                _socket = await WebSocketConnector.ConnectAsync(context.Server, path, source, upgrade.Token);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                throw new TimeoutException($"connect and upgrade did not complete within {context.CallTimeout.TotalSeconds:0} s");
+            }
+        }
+
         _receiving = ReceiveLoopAsync(_socket);
         if (!protocol.ClientHello.IsEmpty)
         {
