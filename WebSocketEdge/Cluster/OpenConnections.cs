@@ -48,6 +48,16 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
                 LogConnectRetry(logger, context.Context.ConnectionId, attempt, ex.Message);
                 await Task.Delay(RetryEvery, context.Context.ConnectionAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             }
+            catch (Exception ex)
+            {
+                // Not the cluster healing, so no retry; but the exception must not escape either.
+                // SignalR would close the connection without ever running its disconnect step, and
+                // the node's routes and the user's grain would keep a connection that is gone (the
+                // user would stay online). Cut it instead: its disconnect then runs as for any other.
+                LogConnectFailed(logger, context.Context.ConnectionId, ex);
+                Drop(context.Context);
+                return;
+            }
         }
     }
 
@@ -97,6 +107,9 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connect of {ConnectionId} failed (attempt {Attempt}: {Reason}); the cluster may be healing, retrying")]
     private static partial void LogConnectRetry(ILogger logger, string connectionId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connect of {ConnectionId} failed; closing it")]
+    private static partial void LogConnectFailed(ILogger logger, string connectionId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connect of {ConnectionId} failed {Attempt} times; closing it so that the client reconnects")]
     private static partial void LogConnectAbandoned(ILogger logger, string connectionId, int attempt, Exception exception);
