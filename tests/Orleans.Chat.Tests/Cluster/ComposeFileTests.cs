@@ -72,6 +72,12 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void The_compose_fallback_signing_key_is_the_one_nodes_refuse_without_dev_tokens()
+    {
+        Assert.Contains($"Chat__Auth__SigningKey: ${{CHAT_SIGNING_KEY:-{Orleans.Chat.Edge.AuthOptionsValidator.ComposeSampleKey}}}", Compose);
+    }
+
+    [Fact]
     public void Compose_nginx_config_is_the_template_rendered_for_the_compose_network()
     {
         var expected = NginxProcess.Render("/tmp/nginx.pid", "/dev/stderr", "/dev/stdout", "/tmp", 3001, ["        server chat:8080 max_fails=1 fail_timeout=5s;"], workers: 4);

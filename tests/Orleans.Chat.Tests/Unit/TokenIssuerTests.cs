@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Orleans.Chat.Edge.Auth;
 using Orleans.Chat.Edge;
+using Orleans.Chat.Silo.Options;
 
 namespace Orleans.Chat.Tests.Unit;
 
@@ -64,6 +65,19 @@ public sealed class TokenIssuerTests
         var result = await ValidateAsync(issuer, token);
 
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void The_compose_files_published_sample_key_is_refused_once_dev_tokens_are_off()
+    {
+        var validator = new AuthOptionsValidator(Options.Create(new ChatClusterOptions()));
+
+        var production = validator.Validate(null, new AuthOptions { SigningKey = AuthOptionsValidator.ComposeSampleKey, DevTokens = false });
+        var local = validator.Validate(null, new AuthOptions { SigningKey = AuthOptionsValidator.ComposeSampleKey, DevTokens = true });
+
+        Assert.True(production.Failed);
+        Assert.Contains("CHAT_SIGNING_KEY", production.FailureMessage);
+        Assert.True(local.Succeeded, local.FailureMessage);
     }
 
     private static Task<TokenValidationResult> ValidateAsync(TokenIssuer issuer, string token) =>
