@@ -10,6 +10,9 @@ public enum ChatErrorCode
 
     /// <summary>A direct room whose two users are not both members yet.</summary>
     DirectRoomIncomplete = 5,
+
+    /// <summary>A room at its member limit, or a user at the limit of rooms they may be in.</summary>
+    LimitReached = 6,
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Grains.Membership;
 using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Messages;
 using Orleans.Chat.Nodes;
@@ -13,6 +15,7 @@ public sealed partial class RoomGrain(
     IMessageStore store,
     NodeList nodeList,
     NodeOutbox outbox,
+    IOptions<MembershipLimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
@@ -47,8 +50,15 @@ public sealed partial class RoomGrain(
 
         if (!state.State.Members.Contains(userId))
         {
+            var max = limits.Value.MaxMembersPerRoom;
+            if (state.State.Members.Count >= max)
+            {
+                throw new ChatException($"room {RoomId} is full: it has the maximum of {max} members", ChatErrorCode.LimitReached);
+            }
+
+            var creates = state.State.CreatedAt is null;
             state.State.Members.Add(userId);
-            if (state.State.CreatedAt is null)
+            if (creates)
             {
                 state.State.CreatedAt = time.GetUtcNow();
                 if (!ChatLimits.IsDirectRoom(RoomId))
@@ -57,7 +67,15 @@ public sealed partial class RoomGrain(
                 }
             }
 
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() =>
+            {
+                state.State.Members.Remove(userId);
+                if (creates)
+                {
+                    state.State.CreatedAt = null;
+                    state.State.Moderators.Remove(userId);
+                }
+            });
             await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: true));
         }
 
@@ -69,7 +87,7 @@ public sealed partial class RoomGrain(
         ChatLimits.EnsureUserId(userId);
         if (state.State.Members.Remove(userId))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() => state.State.Members.Add(userId));
             await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: false));
         }
     }

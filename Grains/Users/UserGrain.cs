@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Chat.Grains.Membership;
 using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Messages;
 using Orleans.Chat.Nodes;
@@ -12,6 +14,7 @@ public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
     NodeList nodeList,
     OnlineUsers onlineUsers,
+    IOptions<MembershipLimitsOptions> limits,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan NodeCallTimeout = TimeSpan.FromSeconds(3);
@@ -40,11 +43,21 @@ public sealed partial class UserGrain(
     public async Task<JoinResult> JoinRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
+        var max = limits.Value.MaxRoomsPerUser;
+        if (!state.State.Rooms.Contains(roomId) && state.State.Rooms.Count >= max)
+        {
+            throw new ChatException($"you are already in the maximum of {max} rooms; leave one first", ChatErrorCode.LimitReached);
+        }
+
         var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
         if (state.State.Rooms.Add(roomId))
         {
             state.State.RoomsVersion++;
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() =>
+            {
+                state.State.Rooms.Remove(roomId);
+                state.State.RoomsVersion--;
+            });
         }
 
         await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = result.LastSeq });
@@ -57,9 +70,17 @@ public sealed partial class UserGrain(
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(UserId);
         if (state.State.Rooms.Remove(roomId))
         {
-            state.State.LastRead.Remove(roomId);
+            var hadRead = state.State.LastRead.Remove(roomId, out var lastRead);
             state.State.RoomsVersion++;
-            await state.WriteStateAsync();
+            await state.WriteOrUndoAsync(() =>
+            {
+                state.State.Rooms.Add(roomId);
+                state.State.RoomsVersion--;
+                if (hadRead)
+                {
+                    state.State.LastRead[roomId] = lastRead;
+                }
+            });
         }
 
         await NotifyRoomsChangedAsync();

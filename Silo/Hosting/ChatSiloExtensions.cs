@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Chat;
+using Orleans.Chat.Grains.Membership;
 using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Grains.Users;
 using Orleans.Chat.Silo.Hosting;
@@ -24,10 +25,12 @@ public static class ChatSiloExtensions
         var redis = Bind(configuration, RedisOptions.Section, new RedisOptionsValidator());
         var store = Bind<StoreOptions>(configuration, StoreOptions.Section, null);
         var detection = Bind(configuration, FailureDetectionOptions.Section, new FailureDetectionOptionsValidator());
+        var limits = Bind(configuration, MembershipLimitsOptions.Section, new MembershipLimitsOptionsValidator());
 
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(redis));
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(store));
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(limits));
 
         builder.UseOrleans(silo =>
         {
@@ -44,6 +47,7 @@ public static class ChatSiloExtensions
     public static ISiloBuilder AddChatGrainServices(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(Microsoft.Extensions.Options.Options.Create(new MembershipLimitsOptions()));
         silo.Services.AddSingleton<NodeList>();
         silo.Services.AddSingleton<NodeOutbox>();
         silo.Services.AddSingleton<OnlineUsers>();

@@ -20,7 +20,7 @@ public sealed class ConfigurationDocsTests
     /// <summary>Every settable property of every class in the product assemblies that declares a configuration <c>Section</c>.</summary>
     public static IEnumerable<string> OptionKeys()
     {
-        var assemblies = new[] { "Orleans.Chat.Silo", "Orleans.Chat.WebSocketEdge" }.Select(Assembly.Load);
+        var assemblies = new[] { "Orleans.Chat.Grains", "Orleans.Chat.Silo", "Orleans.Chat.WebSocketEdge" }.Select(Assembly.Load);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()).Where(t => t.IsClass && !t.IsAbstract))
         {
             if (type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is not { IsLiteral: true } field

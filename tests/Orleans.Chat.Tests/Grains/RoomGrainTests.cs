@@ -248,6 +248,27 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         Assert.Equal(11, marker.Seq);
     }
 
+    [Fact]
+    public async Task A_full_room_refuses_one_more_member_and_takes_one_again_after_a_leave()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        for (var i = 1; i < ChatClusterFixture.Limit; i++)
+        {
+            await room.Join(TestIds.User($"m{i}")).WaitAsync(TestIds.Timeout);
+        }
+
+        var late = TestIds.User("late");
+        var refused = await Assert.ThrowsAsync<ChatException>(() => room.Join(late).WaitAsync(TestIds.Timeout));
+
+        Assert.Equal(ChatErrorCode.LimitReached, refused.Code);
+        Assert.Contains("is full", refused.Message);
+        Assert.False(await room.IsMember(late).WaitAsync(TestIds.Timeout));
+        await room.Join(alice).WaitAsync(TestIds.Timeout);
+        await room.Leave(alice).WaitAsync(TestIds.Timeout);
+        await room.Join(late).WaitAsync(TestIds.Timeout);
+        Assert.True(await room.IsMember(late).WaitAsync(TestIds.Timeout));
+    }
+
     private async Task<(IRoomGrain Room, string User)> NewRoomWithMemberAsync()
     {
         var room = Grains.GetGrain<IRoomGrain>(TestIds.Room());

@@ -65,6 +65,27 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         Assert.Equal(0, (await alice.GetRooms().WaitAsync(TestIds.Timeout)).Single().Unread);
     }
 
+    [Fact]
+    public async Task A_user_at_the_room_limit_is_refused_one_more_room_and_stays_in_the_others()
+    {
+        var user = Grains.GetGrain<IUserGrain>(TestIds.User("joiner"));
+        var prefix = TestIds.Room("many");
+        for (var i = 0; i < ChatClusterFixture.Limit; i++)
+        {
+            await user.JoinRoom($"{prefix}-{i}").WaitAsync(TestIds.Timeout);
+        }
+
+        var refused = await Assert.ThrowsAsync<ChatException>(() => user.JoinRoom($"{prefix}-x").WaitAsync(TestIds.Timeout));
+
+        Assert.Equal(ChatErrorCode.LimitReached, refused.Code);
+        Assert.Contains($"maximum of {ChatClusterFixture.Limit} rooms", refused.Message);
+        Assert.False(await Grains.GetGrain<IRoomGrain>($"{prefix}-x").IsMember(user.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout));
+        Assert.Equal(ChatClusterFixture.Limit, (await user.GetRoomList().WaitAsync(TestIds.Timeout)).Rooms.Count);
+        await user.JoinRoom($"{prefix}-0").WaitAsync(TestIds.Timeout);
+        await user.LeaveRoom($"{prefix}-0").WaitAsync(TestIds.Timeout);
+        await user.JoinRoom($"{prefix}-x").WaitAsync(TestIds.Timeout);
+    }
+
     private static async Task<RoomEvent> NextEventAsync(FakeNode node) =>
         await node.Events.Reader.ReadAsync().AsTask().WaitAsync(TestIds.Timeout);
 }

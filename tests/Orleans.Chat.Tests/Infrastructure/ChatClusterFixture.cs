@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Orleans.Chat.Grains.Membership;
 using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Grains.Users;
 using Orleans.Chat.Silo.Persistence.Memory;
@@ -13,6 +14,9 @@ namespace Orleans.Chat.Tests.Infrastructure;
 /// <summary>An in-process Orleans test cluster with the chat grains, memory grain storage and the memory message store.</summary>
 public sealed class ChatClusterFixture : IAsyncLifetime
 {
+    /// <summary>The test cluster's members per room and rooms per user.</summary>
+    public const int Limit = 100;
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -35,6 +39,8 @@ public sealed class ChatClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
+            // Limits small enough for a test to reach them with a hundred joins.
+            siloBuilder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new MembershipLimitsOptions { MaxMembersPerRoom = Limit, MaxRoomsPerUser = Limit }));
             siloBuilder.AddChatGrainServices();
 
             // The sweep tests run each sweep themselves; a timer sweep between their steps would

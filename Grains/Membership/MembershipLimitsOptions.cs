@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Chat.Grains.Membership;
+
+/// <summary>
+/// How large a room and a user's room list may grow. Section <c>Chat:Limits</c>. Both lists are kept
+/// whole in one grain state that every join and leave rewrites, so their size bounds the cost of a
+/// join and the size of the stored document (MongoDB refuses documents over 16 MB, about 200 000 ids).
+/// </summary>
+public sealed class MembershipLimitsOptions
+{
+    public const string Section = "Chat:Limits";
+
+    /// <summary>Members a room may have; one more join is refused with a clear error. Default 10 000.</summary>
+    public int MaxMembersPerRoom { get; set; } = 10_000;
+
+    /// <summary>Rooms (direct rooms included) a user may be a member of; one more join is refused. Default 1 000.</summary>
+    public int MaxRoomsPerUser { get; set; } = 1_000;
+}
+
+public sealed class MembershipLimitsOptionsValidator : IValidateOptions<MembershipLimitsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MembershipLimitsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxMembersPerRoom is < 2 or > 100_000)
+        {
+            errors.Add($"{MembershipLimitsOptions.Section}:MaxMembersPerRoom must be between 2 (a direct room) and 100000 (was {options.MaxMembersPerRoom})");
+        }
+
+        if (options.MaxRoomsPerUser is < 1 or > 100_000)
+        {
+            errors.Add($"{MembershipLimitsOptions.Section}:MaxRoomsPerUser must be between 1 and 100000 (was {options.MaxRoomsPerUser})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
