@@ -4,10 +4,12 @@ using Orleans.Chat.Edge.Hubs;
 namespace Orleans.Chat.Edge.Hosting;
 
 /// <summary>
-/// Holds hub WebSockets to <see cref="EdgeOptions.MaxConnections"/>. One more is refused before any
-/// work is done for it, with a 503, <c>Retry-After</c> and a sentence saying why: nginx then tries
-/// another node, and a client talking to the node directly learns that this node is full. The node
-/// itself never runs out of file descriptors (Kestrel's own upgrade limit stays as a backstop).
+/// Holds the hub's requests in flight to <see cref="EdgeOptions.MaxConnections"/>: WebSockets, and
+/// also Server-Sent Events streams and long polls, which hold a socket just as long (and the negotiate
+/// step they start with). One more is refused before any work is done for it, with a 503,
+/// <c>Retry-After</c> and a sentence saying why: nginx then tries another node, and a client talking
+/// to the node directly learns that this node is full. The node itself never runs out of file
+/// descriptors (Kestrel's own upgrade limit stays as a backstop for WebSockets).
 /// </summary>
 public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
 {
@@ -22,7 +24,7 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!IsHubWebSocket(context.Request))
+        if (!context.Request.Path.StartsWithSegments(HubNames.HubPath))
         {
             await next(context);
             return;
@@ -46,8 +48,4 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
             Interlocked.Decrement(ref _open);
         }
     }
-
-    private static bool IsHubWebSocket(HttpRequest request) =>
-        request.Path.StartsWithSegments(HubNames.HubPath)
-        && request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase);
 }

@@ -23,6 +23,20 @@ public sealed class ConnectionLimitTests
         Assert.Equal("1", retryAfter);
         Assert.Contains("maximum of 2 connections", body);
 
+        // Server-Sent Events and long polling hold a socket as long as a WebSocket does: their
+        // negotiate step is refused the same way.
+        using (var http = new HttpClient { Timeout = TestIds.Timeout })
+        {
+            using var tokenResponse = await http.PostAsync($"{node.BaseUrl}/api/auth/dev-token",
+                new StringContent($"{{\"userId\":\"{TestIds.User("dave")}\"}}", System.Text.Encoding.UTF8, "application/json"));
+            var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("accessToken").GetString();
+            using var negotiate = new HttpRequestMessage(HttpMethod.Post, $"{node.BaseUrl}/hubs/chat/negotiate?negotiateVersion=1");
+            negotiate.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var refused = await http.SendAsync(negotiate);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("maximum of 2 connections", await refused.Content.ReadAsStringAsync());
+        }
+
         // The two connected clients are untouched: a message still goes from one to the other.
         var sent = await alice.SendAsync(room, "still here");
         var received = await bob.WaitForAsync("message", m => m.GetProperty("seq").GetInt64() == sent.GetProperty("seq").GetInt64());
