@@ -36,6 +36,14 @@ public sealed partial class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lastSeq = await store.GetLastSeqAsync(RoomId, cancellationToken);
+        if (state.State.Members.Count == 0)
+        {
+            // No members (never joined, or all left): no node routes the room, so there is nobody to
+            // ask to subscribe. This keeps calls naming rooms that do not exist (refused as "not a
+            // member") from costing a message to every node each.
+            return;
+        }
+
         var roomId = RoomId;
         await nodeList.BroadcastAsync(node => node.OnRoomActivated(roomId));
     }

@@ -269,6 +269,54 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         Assert.True(await room.IsMember(late).WaitAsync(TestIds.Timeout));
     }
 
+    [Fact]
+    public async Task Only_a_room_with_members_asks_the_nodes_to_subscribe_when_it_activates()
+    {
+        var node = new FakeNode();
+        var nodeId = "fake-node-" + Guid.NewGuid().ToString("N");
+        var directory = Grains.GetGrain<INodeDirectoryGrain>(0);
+        var reference = fixture.Cluster.Client.CreateObjectReference<IChatNode>(node);
+        // The directory keeps nodes in memory and is collected with everything else, so the fake
+        // node registers again after each collection, as a real node does on its renewal timer.
+        Task RegisterAsync() => directory.Register(nodeId, reference).WaitAsync(TestIds.Timeout);
+        await RegisterAsync();
+        try
+        {
+            var (member, alice) = await NewRoomWithMemberAsync();
+            var memberId = member.GetPrimaryKeyString();
+
+            // The silo's node list is up to a second old: reactivate the room with a member until
+            // the fake node hears of it, so that the node is known before the empty room activates.
+            await ReactivateUntilAnnouncedAsync(member, node, RegisterAsync, times: 1);
+            var nobody = Grains.GetGrain<IRoomGrain>(TestIds.Room("nobody"));
+            await Assert.ThrowsAsync<ChatException>(() => nobody.GetHistory(alice, 0, 10).WaitAsync(TestIds.Timeout));
+            Assert.True(await IsActiveAsync(nobody), "asking an empty room did not activate it");
+            await ReactivateUntilAnnouncedAsync(member, node, RegisterAsync, times: 2);
+
+            Assert.DoesNotContain(nobody.GetPrimaryKeyString(), node.ActivatedRooms);
+            Assert.Equal(2, node.ActivatedRooms.Count(r => r == memberId));
+        }
+        finally
+        {
+            await directory.Unregister(nodeId).WaitAsync(TestIds.Timeout);
+        }
+    }
+
+    private async Task ReactivateUntilAnnouncedAsync(IRoomGrain room, FakeNode node, Func<Task> register, int times)
+    {
+        var roomId = room.GetPrimaryKeyString();
+        var deadline = DateTime.UtcNow + TestIds.Timeout;
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (node.ActivatedRooms.Count(r => r == roomId) < times)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"room {roomId} never told the node it activated");
+            await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero).WaitAsync(TestIds.Timeout);
+            await register();
+            await room.GetLastSeq().WaitAsync(TestIds.Timeout);
+            await tick.WaitForNextTickAsync();
+        }
+    }
+
     private async Task<(IRoomGrain Room, string User)> NewRoomWithMemberAsync()
     {
         var room = Grains.GetGrain<IRoomGrain>(TestIds.Room());
