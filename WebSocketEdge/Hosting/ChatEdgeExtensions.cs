@@ -28,6 +28,7 @@ public static class ChatEdgeExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, builder.Configuration, RateLimitOptions.Section);
 
         services.AddSingleton<ConnectionLimit>();
+        services.AddSingleton<UserConnectionLimit>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<LocalRoutes>();
@@ -94,6 +95,8 @@ public static class ChatEdgeExtensions
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        var userLimit = app.Services.GetRequiredService<UserConnectionLimit>();
+        app.Use((context, next) => userLimit.InvokeAsync(context, next));
 
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
         {

@@ -11,8 +11,14 @@ public sealed class EdgeOptions
     /// <summary>How often the node re-confirms every room subscription (a safety net; activations also trigger it). Default 30 s.</summary>
     public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>WebSocket connections this node accepts before refusing more (keep under the process fd limit). Default 18000.</summary>
+    /// <summary>Hub connections this node accepts before refusing more (keep under the process fd limit). Default 18000.</summary>
     public long MaxConnections { get; set; } = 18_000;
+
+    /// <summary>
+    /// Hub connections one user may hold on this node (tabs and devices); one more is refused with
+    /// 429 before it opens, so that one token cannot take the whole node. Default 20.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
 
     /// <summary>
     /// A second HTTP port, for operators only: the Orleans Dashboard (<c>/dashboard</c>) and the node's

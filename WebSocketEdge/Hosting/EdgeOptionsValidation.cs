@@ -23,6 +23,11 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             errors.Add($"{EdgeOptions.Section}:MaxConnections must be positive (was {options.MaxConnections})");
         }
 
+        if (options.MaxConnectionsPerUser < 1)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxConnectionsPerUser must be positive (was {options.MaxConnectionsPerUser})");
+        }
+
         if (options.InternalPort is < 0 or > 65535)
         {
             errors.Add($"{EdgeOptions.Section}:InternalPort must be 0 (off) or a port up to 65535 (was {options.InternalPort})");

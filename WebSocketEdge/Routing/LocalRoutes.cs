@@ -118,6 +118,14 @@ public sealed class LocalRoutes
         }
     }
 
+    public int ConnectionCountOf(string userId)
+    {
+        lock (_gate)
+        {
+            return _users.TryGetValue(userId, out var user) ? user.Connections.Count : 0;
+        }
+    }
+
     public IReadOnlyList<string> ConnectionsOf(string userId)
     {
         lock (_gate)

@@ -49,6 +49,24 @@ public sealed class ConnectionLimitTests
         Assert.False(node.HasExited);
     }
 
+    [Fact]
+    public async Task One_user_cannot_take_more_than_their_share_of_a_node()
+    {
+        await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string> { ["Chat:Edge:MaxConnectionsPerUser"] = "2" });
+        var aliceId = TestIds.User("alice");
+        await using var tab1 = await TestChatClient.ConnectAsync(node.BaseUrl, aliceId);
+        await using var tab2 = await TestChatClient.ConnectAsync(node.BaseUrl, aliceId);
+
+        var (status, _, body) = await TestChatClient.TryUpgradeAsync(node.BaseUrl, aliceId);
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Contains("maximum of 2 connections", body);
+
+        // Other users are not affected, and alice's connections still work.
+        await using var bob = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("bob"));
+        Assert.Equal(JsonValueKind.Array, (await tab1.InvokeAsync<JsonElement>("GetRooms")).ValueKind);
+        Assert.Equal(JsonValueKind.Array, (await tab2.InvokeAsync<JsonElement>("GetRooms")).ValueKind);
+    }
+
     /// <summary>
     /// The server lets go of a closed socket a moment after the client's close completes; until then
     /// the node is still full and answers 503, which is the only failure retried here.
