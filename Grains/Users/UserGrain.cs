@@ -196,9 +196,11 @@ public sealed partial class UserGrain(
         {
             await Task.WhenAll(calls).WaitAsync(NodeCallTimeout);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex)
         {
-            // Under overload this fires often; the reason is enough, a stack trace per user is not.
+            // The join or leave itself is stored: a node that could not route it (slow, dead, or
+            // failing) must not turn it into an error the client would see as "not joined". Under
+            // overload this fires often; the reason is enough, a stack trace per user is not.
             LogNodeNotRouted(logger, userId, ex.Message);
         }
     }

@@ -41,10 +41,13 @@ public sealed class FakeNode : IChatNode
 
     public Task OnUserActivated(string userId) => Task.CompletedTask;
 
+    /// <summary>When set, <see cref="ApplyUserRooms"/> fails with it, as a node with a routing fault would.</summary>
+    public Exception? RoutingFault { get; set; }
+
     public Task ApplyUserRooms(string userId, UserRooms rooms)
     {
         RoomLists.Enqueue((userId, rooms));
-        return Task.CompletedTask;
+        return RoutingFault is { } fault ? Task.FromException(fault) : Task.CompletedTask;
     }
 
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)

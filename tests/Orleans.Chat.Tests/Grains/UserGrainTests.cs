@@ -101,6 +101,23 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         await user.JoinRoom($"{prefix}-x").WaitAsync(TestIds.Timeout);
     }
 
+    [Fact]
+    public async Task A_join_succeeds_when_a_node_fails_to_route_it()
+    {
+        var roomId = TestIds.Room();
+        var node = new FakeNode { RoutingFault = new InvalidOperationException("routing table broken") };
+        var reference = fixture.Cluster.Client.CreateObjectReference<IChatNode>(node);
+        var bob = Grains.GetGrain<IUserGrain>(TestIds.User("bob"));
+        await bob.Connect("n-" + Guid.NewGuid().ToString("N"), reference, "c1").WaitAsync(TestIds.Timeout);
+
+        var joined = await bob.JoinRoom(roomId).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(roomId, joined.RoomId);
+        Assert.Single(node.RoomLists);
+        Assert.True(await Grains.GetGrain<IRoomGrain>(roomId).IsMember(bob.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout));
+        Assert.Contains(roomId, (await bob.GetRoomList().WaitAsync(TestIds.Timeout)).Rooms);
+    }
+
     private static async Task<RoomEvent> NextEventAsync(FakeNode node) =>
         await node.Events.Reader.ReadAsync().AsTask().WaitAsync(TestIds.Timeout);
 }
