@@ -7,6 +7,9 @@ import * as view from "./view.js";
 const HISTORY_PAGE = 50;
 const RESUME_PAGE = 1000;
 const TYPING_EVERY_MS = 2000;
+// The server limits read marks with joins and typing (60 at once, then 10 a second per user): a
+// busy room must not spend that allowance on one mark per arriving message.
+const MARK_READ_EVERY_MS = 1000;
 
 export class Chat {
   constructor(model, connection) {
@@ -14,6 +17,7 @@ export class Chat {
     this.connection = connection;
     this.current = null;
     this.lastTyping = { roomId: null, at: 0 };
+    this.readMarks = new Map();
     this.renderQueued = false;
     this.actions = { edit: (room, m) => this.onEditRequested(room, m), remove: (room, m) => this.remove(room, m) };
     this.onEdit = () => {};
@@ -96,7 +100,22 @@ export class Chat {
     if (!room || !room.loaded || !this.isViewing(room) || room.lastSeq <= room.lastRead) return;
     room.lastRead = room.lastSeq;
     room.unread = 0;
-    this.invoke("MarkRead", room.id, room.lastSeq).catch((err) => console.warn("MarkRead failed:", reasonOf(err)));
+    this.sendReadMark(room);
+  }
+
+  /** At most one MarkRead per room a second; a mark held back goes out at the end of that second, with the latest position. */
+  sendReadMark(room) {
+    let mark = this.readMarks.get(room.id);
+    if (!mark) this.readMarks.set(room.id, (mark = { at: 0, timer: null }));
+    if (mark.timer) return;
+    const send = () => {
+      mark.timer = null;
+      mark.at = Date.now();
+      this.invoke("MarkRead", room.id, room.lastRead).catch((err) => console.warn("MarkRead failed:", reasonOf(err)));
+    };
+    const wait = mark.at + MARK_READ_EVERY_MS - Date.now();
+    if (wait <= 0) send();
+    else mark.timer = setTimeout(send, wait);
   }
 
   /** After a reconnect (or a restart): rooms may have changed and messages may have been missed. */

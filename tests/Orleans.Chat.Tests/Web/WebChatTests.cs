@@ -35,6 +35,54 @@ public sealed class WebChatTests(WebFixture web)
     }
 
     [Fact]
+    public async Task Reading_a_busy_room_leaves_the_reader_free_to_join_another()
+    {
+        var room = TestIds.Room("busy");
+        await using var tab = await web.OpenAsync();
+        await tab.SignInAsync(TestIds.User("reader"));
+        await tab.JoinRoomAsync(room);
+        var refusals = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        tab.Page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("rate limit", StringComparison.Ordinal))
+            {
+                refusals.Enqueue(message.Text);
+            }
+        };
+        var senders = new List<TestChatClient>();
+        try
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var sender = await TestChatClient.ConnectAsync(web.Node.BaseUrl, TestIds.User($"sender{i}"));
+                senders.Add(sender);
+                await sender.JoinAsync(room);
+            }
+
+            // 100 messages arrive while the reader looks at the room: read marks are limited with
+            // joins (60 at once), so the page must not send one per message.
+            await Task.WhenAll(senders.Select(async sender =>
+            {
+                for (var j = 0; j < 25; j++)
+                {
+                    await sender.SendAsync(room, $"{sender.UserId} says {j}");
+                }
+            }));
+            await Assertions.Expect(tab.Messages).ToHaveCountAsync(100);
+
+            await tab.JoinRoomAsync(TestIds.Room("next"));
+            Assert.Empty(refusals);
+        }
+        finally
+        {
+            foreach (var sender in senders)
+            {
+                await sender.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Two_tabs_chat_in_a_room_with_typing_presence_and_read_receipts()
     {
         var alice = TestIds.User("alice");
