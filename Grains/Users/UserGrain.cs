@@ -124,6 +124,7 @@ public sealed partial class UserGrain(
     public async Task MarkRead(string roomId, long seq)
     {
         ChatLimits.EnsureRoomId(roomId);
+        ChatLimits.EnsureSeq(seq, "seq");
         if (!state.State.Rooms.Contains(roomId))
         {
             throw ChatException.NotMember(roomId);

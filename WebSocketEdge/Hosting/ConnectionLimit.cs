@@ -30,7 +30,10 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
             return;
         }
 
-        if (Interlocked.Increment(ref _open) > _max)
+        // Every request counts, since each holds a socket, but only one that would open a new
+        // connection is refused: the polls and sends of clients already connected over Server-Sent
+        // Events or long polling go on, as a full node's connected clients must not be cut off.
+        if (Interlocked.Increment(ref _open) > _max && OpensConnection(context.Request))
         {
             Interlocked.Decrement(ref _open);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -48,4 +51,10 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
             Interlocked.Decrement(ref _open);
         }
     }
+
+    /// <summary>A negotiate, a WebSocket upgrade, or a transport request without the <c>id</c> of a negotiated connection.</summary>
+    internal static bool OpensConnection(HttpRequest request) =>
+        request.Path.StartsWithSegments(HubNames.HubPath + "/negotiate")
+        || request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
+        || !request.Query.ContainsKey("id");
 }

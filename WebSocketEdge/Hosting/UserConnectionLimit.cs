@@ -9,8 +9,9 @@ namespace Orleans.Chat.Edge.Hosting;
 /// Holds each user to <see cref="EdgeOptions.MaxConnectionsPerUser"/> hub connections on this node.
 /// Runs after authentication, on the requests that open a connection (negotiate, and a WebSocket
 /// upgrade, which official clients may send without negotiating); the next one gets 429 and a
-/// sentence saying why, before any work is done for it. nginx does not retry a 429 elsewhere: the
-/// user's other nodes would refuse it as well once the user has connections there.
+/// sentence saying why, before any work is done for it. nginx passes a 429 on rather than trying
+/// another node (it retries only errors, timeouts, 502 and 503). The count is of connections already
+/// open, so a burst of simultaneous connects may pass it by a few.
 /// </summary>
 public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRoutes routes)
 {
@@ -19,7 +20,8 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (OpensConnection(request)
+        if (request.Path.StartsWithSegments(HubNames.HubPath)
+            && ConnectionLimit.OpensConnection(request)
             && context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } userId
             && routes.ConnectionCountOf(userId) >= _max)
         {
@@ -30,9 +32,4 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
 
         await next(context);
     }
-
-    private static bool OpensConnection(HttpRequest request) =>
-        request.Path.StartsWithSegments(HubNames.HubPath + "/negotiate")
-        || (request.Path.StartsWithSegments(HubNames.HubPath)
-            && request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase));
 }

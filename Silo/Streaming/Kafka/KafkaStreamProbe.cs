@@ -1,21 +1,24 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.Chat.Silo.Streaming.Kafka;
 
 /// <summary>
-/// Health probe of a Kafka stream provider: a cluster metadata request (brokers only, so it never
-/// auto-creates the topic with a wrong partition count) must be answered within
-/// <see cref="Timeout"/>. librdkafka's metadata call blocks, so it runs on a pool thread, and
-/// callers that arrive while one is in flight share its answer rather than starting more.
+/// Health probe of a Kafka stream provider: a cluster metadata request (no topic named, so none is
+/// auto-created) must be answered within <see cref="Timeout"/>. librdkafka's metadata call blocks,
+/// so it runs on a pool thread, and callers that arrive while one is in flight share its answer
+/// rather than starting more. The admin client is made on first use and disposed with the probe,
+/// by whichever of the two finishes last.
 /// </summary>
-internal sealed class KafkaStreamProbe(string name, IOptionsMonitor<KafkaStreamOptions> options) : IStreamProbe, IDisposable
+internal sealed partial class KafkaStreamProbe(string name, IOptionsMonitor<KafkaStreamOptions> options, ILogger<KafkaStreamProbe> logger) : IStreamProbe, IDisposable
 {
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
     private readonly Lock _lock = new();
     private IAdminClient? _admin;
     private Task<bool>? _inFlight;
+    private bool _probing;
     private bool _disposed;
 
     public string Description => $"Kafka (stream provider {name})";
@@ -39,10 +42,33 @@ internal sealed class KafkaStreamProbe(string name, IOptionsMonitor<KafkaStreamO
         IAdminClient admin;
         lock (_lock)
         {
-            admin = _admin ??= new AdminClientBuilder(KafkaClientConfig.Admin(options.Get(name), $"{name}-health")).Build();
+            if (_disposed)
+            {
+                return false;
+            }
+
+            admin = _admin ??= new AdminClientBuilder(KafkaClientConfig.Admin(options.Get(name), $"{name}-health"))
+                .SetLogHandler((_, m) => LogClientMessage(logger, m.Level.ToString(), m.Message))
+                .SetErrorHandler((_, e) => LogClientError(logger, e.Code, e.Reason))
+                .Build();
+            _probing = true;
         }
 
-        return admin.GetMetadata(Timeout).Brokers.Count > 0;
+        try
+        {
+            return admin.GetMetadata(Timeout).Brokers.Count > 0;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _probing = false;
+                if (_disposed)
+                {
+                    DisposeAdmin();
+                }
+            }
+        }
     }
 
     public void Dispose()
@@ -50,8 +76,22 @@ internal sealed class KafkaStreamProbe(string name, IOptionsMonitor<KafkaStreamO
         lock (_lock)
         {
             _disposed = true;
-            _admin?.Dispose();
-            _admin = null;
+            if (!_probing)
+            {
+                DisposeAdmin();
+            }
         }
     }
+
+    private void DisposeAdmin()
+    {
+        _admin?.Dispose();
+        _admin = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka health probe client ({Level}): {Message}")]
+    private static partial void LogClientMessage(ILogger logger, string level, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka health probe client error {Code}: {Reason}")]
+    private static partial void LogClientError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Chat.Silo.Streaming;
 using Orleans.Chat.Silo.Streaming.Kafka;
@@ -19,7 +20,7 @@ public static class KafkaStreamsExtensions
         configure(options);
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<KafkaStreamOptions>, KafkaStreamOptionsValidator>();
-        silo.Services.AddSingleton<IStreamProbe>(sp => new KafkaStreamProbe(name, sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>()));
+        silo.Services.AddSingleton<IStreamProbe>(sp => new KafkaStreamProbe(name, sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>(), sp.GetRequiredService<ILogger<KafkaStreamProbe>>()));
 
         return silo.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>
         {

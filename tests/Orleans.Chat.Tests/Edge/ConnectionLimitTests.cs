@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Chat.Tests.Infrastructure;
 
 namespace Orleans.Chat.Tests.Edge;
@@ -14,7 +18,12 @@ public sealed class ConnectionLimitTests
         await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string> { ["Chat:Edge:MaxConnections"] = "2" });
         var room = TestIds.Room("full");
         await using var alice = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("alice"));
-        var bob = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("bob"));
+        // Bob is on Server-Sent Events: his stream holds a place, and each of his sends is a request of its own.
+        var bob = await TestChatClient.ConnectAsync(node.BaseUrl, TestIds.User("bob"), b => b.Services.Configure<HttpConnectionOptions>(o =>
+        {
+            o.Transports = HttpTransportType.ServerSentEvents;
+            o.SkipNegotiation = false;
+        }));
         await alice.JoinAsync(room);
         await bob.JoinAsync(room);
 
@@ -41,6 +50,8 @@ public sealed class ConnectionLimitTests
         var sent = await alice.SendAsync(room, "still here");
         var received = await bob.WaitForAsync("message", m => m.GetProperty("seq").GetInt64() == sent.GetProperty("seq").GetInt64());
         Assert.Equal("still here", received.GetProperty("text").GetString());
+        var reply = await bob.SendAsync(room, "me too");
+        Assert.Equal("me too", (await alice.WaitForAsync("message", m => m.GetProperty("seq").GetInt64() == reply.GetProperty("seq").GetInt64())).GetProperty("text").GetString());
 
         // A leaving client frees its place for the next one.
         await bob.DisposeAsync();

@@ -283,7 +283,6 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         try
         {
             var (member, alice) = await NewRoomWithMemberAsync();
-            var memberId = member.GetPrimaryKeyString();
 
             // The silo's node list is up to a second old: reactivate the room with a member until
             // the fake node hears of it, so that the node is known before the empty room activates.
@@ -294,7 +293,6 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
             await ReactivateUntilAnnouncedAsync(member, node, RegisterAsync, times: 2);
 
             Assert.DoesNotContain(nobody.GetPrimaryKeyString(), node.ActivatedRooms);
-            Assert.Equal(2, node.ActivatedRooms.Count(r => r == memberId));
         }
         finally
         {

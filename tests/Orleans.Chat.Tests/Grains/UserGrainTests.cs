@@ -57,13 +57,13 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         await alice.MarkRead(roomId, 1).WaitAsync(TestIds.Timeout);
         await alice.MarkRead(roomId, 3).WaitAsync(TestIds.Timeout);
         // Calls to an observer may overtake each other, so events are not checked in order: a typing
-        // notice sent after everything above marks the end. Once it and the last read are in, read
-        // events the repeats would have caused (sent before both) are in as well, short of a
+        // notice sent after everything above marks the end. Once it and both reads are in, read
+        // events the repeats would have caused (sent before the marker) are in as well, short of a
         // reordering wider than this whole sequence.
         await room.Typing(alice.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout);
         var reads = new List<long>();
         var typingSeen = false;
-        while (!typingSeen || !reads.Contains(3))
+        while (!typingSeen || !reads.Contains(2) || !reads.Contains(3))
         {
             switch (await NextEventAsync(node))
             {
@@ -78,6 +78,8 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
 
         Assert.Equal([2L, 3L], reads.Order());
         Assert.Equal(0, (await alice.GetRooms().WaitAsync(TestIds.Timeout)).Single().Unread);
+        var negative = await Assert.ThrowsAsync<ChatException>(() => alice.MarkRead(roomId, -5).WaitAsync(TestIds.Timeout));
+        Assert.Contains("seq", negative.Message);
     }
 
     [Fact]
