@@ -14,8 +14,14 @@ public sealed class MembershipLimitsOptions
     /// <summary>Members a room may have; one more join is refused with a clear error. Default 10 000.</summary>
     public int MaxMembersPerRoom { get; set; } = 10_000;
 
-    /// <summary>Rooms (direct rooms included) a user may be a member of; one more join is refused. Default 1 000.</summary>
+    /// <summary>Public rooms a user may be a member of; one more join is refused. Default 1 000.</summary>
     public int MaxRoomsPerUser { get; set; } = 1_000;
+
+    /// <summary>
+    /// Direct conversations a user may be in, counted apart from public rooms: anyone may start one
+    /// with anyone, so strangers filling this allowance must not stop the user joining rooms. Default 5 000.
+    /// </summary>
+    public int MaxDirectRoomsPerUser { get; set; } = 5_000;
 }
 
 public sealed class MembershipLimitsOptionsValidator : IValidateOptions<MembershipLimitsOptions>
@@ -31,6 +37,11 @@ public sealed class MembershipLimitsOptionsValidator : IValidateOptions<Membersh
         if (options.MaxRoomsPerUser is < 1 or > 100_000)
         {
             errors.Add($"{MembershipLimitsOptions.Section}:MaxRoomsPerUser must be between 1 and 100000 (was {options.MaxRoomsPerUser})");
+        }
+
+        if (options.MaxDirectRoomsPerUser is < 1 or > 100_000)
+        {
+            errors.Add($"{MembershipLimitsOptions.Section}:MaxDirectRoomsPerUser must be between 1 and 100000 (was {options.MaxDirectRoomsPerUser})");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

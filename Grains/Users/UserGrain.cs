@@ -43,10 +43,9 @@ public sealed partial class UserGrain(
     public async Task<JoinResult> JoinRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
-        var max = limits.Value.MaxRoomsPerUser;
-        if (!state.State.Rooms.Contains(roomId) && state.State.Rooms.Count >= max)
+        if (!state.State.Rooms.Contains(roomId))
         {
-            throw new ChatException($"you are already in the maximum of {max} rooms; leave one first", ChatErrorCode.LimitReached);
+            EnsureRoomForOneMore(roomId);
         }
 
         var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
@@ -154,6 +153,19 @@ public sealed partial class UserGrain(
             var lastRead = Math.Min(state.State.LastRead.GetValueOrDefault(roomId), lastSeqs[i]);
             return new RoomSummary(roomId, lastSeqs[i], lastRead, lastSeqs[i] - lastRead);
         }).ToList();
+    }
+
+    /// <summary>Public rooms and direct conversations have separate allowances (<see cref="MembershipLimitsOptions"/>).</summary>
+    private void EnsureRoomForOneMore(string roomId)
+    {
+        var direct = ChatLimits.IsDirectRoom(roomId);
+        var max = direct ? limits.Value.MaxDirectRoomsPerUser : limits.Value.MaxRoomsPerUser;
+        if (state.State.Rooms.Count(r => ChatLimits.IsDirectRoom(r) == direct) >= max)
+        {
+            throw new ChatException(
+                direct ? $"you are already in the maximum of {max} direct conversations; leave one first" : $"you are already in the maximum of {max} rooms; leave one first",
+                ChatErrorCode.LimitReached);
+        }
     }
 
     private IReadOnlyList<string> RoomIds() => state.State.Rooms.Order(StringComparer.Ordinal).ToList();

@@ -68,7 +68,18 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
             // First message between the two (or one of them left): both become members, then send.
-            await Task.WhenAll(grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId), grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId));
+            // The recipient first: when they can take no more conversations, the sender is told so
+            // and is not left alone in a conversation of their own.
+            try
+            {
+                await grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
+            }
+            catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
+            {
+                throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
+            }
+
+            await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
             return await room.Send(UserId, clientMsgId, text);
         }
     }
