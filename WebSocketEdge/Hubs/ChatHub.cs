@@ -67,20 +67,49 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         }
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
-            // First message between the two (or one of them left): both become members, then send.
-            // The recipient first: when they can take no more conversations, the sender is told so
-            // and is not left alone in a conversation of their own.
-            try
+            // First message between the two (or one of them left): whoever is missing becomes a
+            // member, then the message goes. Both joins run at once: while they run, the sender's
+            // next messages find the conversation incomplete too and join again.
+            await JoinDirectRoomAsync(roomId, toUserId, senderIsMember: ex.Code is ChatErrorCode.DirectRoomIncomplete);
+            return await room.Send(UserId, clientMsgId, text);
+        }
+    }
+
+    /// <summary>
+    /// A recipient with no room for another conversation is named to the sender; a sender who joined
+    /// only for this conversation then leaves it again, rather than stay in it alone.
+    /// </summary>
+    private async Task JoinDirectRoomAsync(string roomId, string toUserId, bool senderIsMember)
+    {
+        var recipientJoin = grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
+        var senderJoin = senderIsMember ? Task.CompletedTask : grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
+        try
+        {
+            await recipientJoin;
+        }
+        catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
+        {
+            if (!senderIsMember && await JoinedAsync(senderJoin))
             {
-                await grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
-            }
-            catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
-            {
-                throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
+                await grains.GetGrain<IUserGrain>(UserId).LeaveRoom(roomId);
             }
 
-            await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
-            return await room.Send(UserId, clientMsgId, text);
+            throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
+        }
+
+        await senderJoin;
+    }
+
+    private static async Task<bool> JoinedAsync(Task join)
+    {
+        try
+        {
+            await join;
+            return true;
+        }
+        catch (ChatException)
+        {
+            return false;
         }
     }
 
