@@ -315,6 +315,32 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_join_the_store_refused_leaves_the_room_as_it_was()
+    {
+        var room = Grains.GetGrain<IRoomGrain>(TestIds.Room(FailingWritesStorage.Marker));
+        var alice = TestIds.User("alice");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => room.Join(alice).WaitAsync(TestIds.Timeout));
+
+        Assert.False(await room.IsMember(alice).WaitAsync(TestIds.Timeout));
+        var refused = await Assert.ThrowsAsync<ChatException>(() => room.Send(alice, "c1", "not a member").WaitAsync(TestIds.Timeout));
+        Assert.Equal(ChatErrorCode.NotMember, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_room_list_the_store_refused_is_not_kept_by_the_user()
+    {
+        var roomId = TestIds.Room();
+        var user = Grains.GetGrain<IUserGrain>(TestIds.User(FailingWritesStorage.Marker));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => user.JoinRoom(roomId).WaitAsync(TestIds.Timeout));
+
+        var rooms = await user.GetRoomList().WaitAsync(TestIds.Timeout);
+        Assert.DoesNotContain(roomId, rooms.Rooms);
+        Assert.Equal(0, rooms.Version);
+    }
+
     private async Task<(IRoomGrain Room, string User)> NewRoomWithMemberAsync()
     {
         var room = Grains.GetGrain<IRoomGrain>(TestIds.Room());

@@ -6,6 +6,8 @@ using Orleans.Chat.Grains.Nodes;
 using Orleans.Chat.Grains.Users;
 using Orleans.Chat.Silo.Persistence.Memory;
 using Orleans.Chat.Storage;
+using Orleans.Chat.Tests.Grains;
+using Orleans.Storage;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -16,6 +18,8 @@ public sealed class ChatClusterFixture : IAsyncLifetime
 {
     /// <summary>The test cluster's members per room and rooms per user.</summary>
     public const int Limit = 100;
+
+    private const string InnerStorage = "memory";
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -49,7 +53,9 @@ public sealed class ChatClusterFixture : IAsyncLifetime
                 sp.GetRequiredService<NodeList>(),
                 sp.GetRequiredService<IGrainFactory>(),
                 sp.GetRequiredService<ILogger<OnlineUsers>>()) { SweepEvery = TimeSpan.FromDays(1) }));
-            siloBuilder.AddMemoryGrainStorage(ChatNames.GrainStorage);
+            siloBuilder.AddMemoryGrainStorage(InnerStorage);
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatNames.GrainStorage,
+                (sp, _) => new FailingWritesStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             siloBuilder.AddMemoryGrainStorage(ChatNames.PubSubStorage);
             siloBuilder.AddMemoryStreams(ChatNames.StreamProvider);
             siloBuilder.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
