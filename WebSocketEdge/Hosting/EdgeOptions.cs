@@ -83,4 +83,14 @@ public sealed class RateLimitOptions
 
     /// <summary>Sustained joins, leaves, typing notices, read marks, edits and deletes per second per user. Default 10.</summary>
     public double ActionsPerSecond { get; set; } = 10;
+
+    /// <summary>
+    /// History, resume, presence and room-list reads a user may make at once (a third bucket). Each
+    /// reads the store, up to 1 000 messages for a resume; the burst covers a client that resumes
+    /// hundreds of rooms after a reconnect. Default 300.
+    /// </summary>
+    public int ReadBurst { get; set; } = 300;
+
+    /// <summary>Sustained history, resume, presence and room-list reads per second per user. Default 50.</summary>
+    public double ReadsPerSecond { get; set; } = 50;
 }

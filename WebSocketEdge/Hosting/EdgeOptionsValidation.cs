@@ -105,6 +105,16 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
             errors.Add($"{RateLimitOptions.Section}:ActionsPerSecond must be more than 0 (was {options.ActionsPerSecond})");
         }
 
+        if (options.ReadBurst < 1)
+        {
+            errors.Add($"{RateLimitOptions.Section}:ReadBurst must be at least 1 (was {options.ReadBurst})");
+        }
+
+        if (!(options.ReadsPerSecond > 0))
+        {
+            errors.Add($"{RateLimitOptions.Section}:ReadsPerSecond must be more than 0 (was {options.ReadsPerSecond})");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

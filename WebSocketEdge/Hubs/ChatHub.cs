@@ -117,12 +117,14 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     {
         ChatLimits.EnsureRoomId(roomId);
         ChatLimits.EnsureHistoryLimit(limit);
+        TakeReadToken();
         return grains.GetGrain<IRoomGrain>(roomId).GetHistory(UserId, beforeSeq ?? 0, limit);
     }
 
     public Task<IReadOnlyList<ChatMessage>> Resume(string roomId, long afterSeq)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeReadToken();
         return grains.GetGrain<IRoomGrain>(roomId).Resume(UserId, afterSeq);
     }
 
@@ -162,12 +164,17 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
     public async Task<IReadOnlyList<PresencePayload>> GetPresence(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
+        TakeReadToken();
         var members = (await grains.GetGrain<IRoomGrain>(roomId).GetMembers(UserId)).Take(MaxPresenceMembers).ToList();
         var online = await Task.WhenAll(members.Select(m => grains.GetGrain<IUserGrain>(m).IsOnline()));
         return members.Select((userId, i) => new PresencePayload(userId, online[i])).ToList();
     }
 
-    public Task<IReadOnlyList<RoomSummary>> GetRooms() => grains.GetGrain<IUserGrain>(UserId).GetRooms();
+    public Task<IReadOnlyList<RoomSummary>> GetRooms()
+    {
+        TakeReadToken();
+        return grains.GetGrain<IUserGrain>(UserId).GetRooms();
+    }
 
     private static void CheckMessage(string clientMsgId, string text)
     {
@@ -179,6 +186,9 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
 
     /// <summary>Joins, leaves, typing, read marks, edits and deletes: each reaches every member, so each is limited too, apart from sends.</summary>
     private void TakeActionToken() => EnsureAllowed(limiter.TryAcquireAction(UserId, out var retryAfter), retryAfter);
+
+    /// <summary>History, resume, presence and room list: each reads the store, so a loop of them is limited too.</summary>
+    private void TakeReadToken() => EnsureAllowed(limiter.TryAcquireRead(UserId, out var retryAfter), retryAfter);
 
     private static void EnsureAllowed(bool acquired, TimeSpan retryAfter)
     {

@@ -5,8 +5,9 @@ namespace Orleans.Chat.Edge.RateLimiting;
 
 /// <summary>
 /// Token buckets per user on this node: one for sends (the contract's promise: a burst of 30, then 5
-/// a second) and one for the other calls that change something and reach every member (join, leave,
-/// typing, read, edit, delete), so that neither can use up the other's allowance. Limits follow the
+/// a second), one for the other calls that change something and reach every member (join, leave,
+/// typing, read mark, edit, delete) and one for reads of the store (history, resume, presence, room
+/// list), so that none can use up another's allowance. Limits follow the
 /// user, not the address, since many users share NATs. A user connected to two nodes at once gets each
 /// node's allowance; the contract only promises a minimum, and keeping the check local keeps a grain
 /// call off the send path.
@@ -15,6 +16,7 @@ public sealed class UserRateLimiter(IOptions<RateLimitOptions> options, TimeProv
 {
     private readonly Buckets _sends = new(options.Value.Burst, options.Value.PerSecond, time);
     private readonly Buckets _actions = new(options.Value.ActionBurst, options.Value.ActionsPerSecond, time);
+    private readonly Buckets _reads = new(options.Value.ReadBurst, options.Value.ReadsPerSecond, time);
 
     /// <summary>Takes one send from the user's bucket; when empty, says how long until the next one is allowed.</summary>
     public bool TryAcquire(string userId, out TimeSpan retryAfter) => _sends.TryAcquire(userId, out retryAfter);
@@ -22,14 +24,18 @@ public sealed class UserRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     /// <summary>The same for a join, leave, typing, read, edit or delete.</summary>
     public bool TryAcquireAction(string userId, out TimeSpan retryAfter) => _actions.TryAcquire(userId, out retryAfter);
 
+    /// <summary>The same for a history, resume, presence or room-list read.</summary>
+    public bool TryAcquireRead(string userId, out TimeSpan retryAfter) => _reads.TryAcquire(userId, out retryAfter);
+
     /// <summary>Drops buckets that have refilled completely; they hold nothing a new bucket would not.</summary>
     public void Trim()
     {
         _sends.Trim();
         _actions.Trim();
+        _reads.Trim();
     }
 
-    public int TrackedUsers => _sends.Count + _actions.Count;
+    public int TrackedUsers => _sends.Count + _actions.Count + _reads.Count;
 
     private sealed class Buckets(double burst, double perSecond, TimeProvider time)
     {

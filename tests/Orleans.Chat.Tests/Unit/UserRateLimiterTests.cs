@@ -81,6 +81,21 @@ public sealed class UserRateLimiterTests
     }
 
     [Fact]
+    public void Reads_have_an_allowance_of_their_own_large_enough_to_resume_hundreds_of_rooms()
+    {
+        var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), _time);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.True(limiter.TryAcquireRead("alice", out _), $"read {i + 1} of the burst was refused");
+        }
+
+        Assert.False(limiter.TryAcquireRead("alice", out var retry));
+        Assert.Equal(0.02, retry.TotalSeconds, 3);
+        Assert.True(limiter.TryAcquire("alice", out _), "the reads used up a send");
+        Assert.True(limiter.TryAcquireAction("alice", out _), "the reads used up a join");
+    }
+
+    [Fact]
     public void Users_have_separate_allowances()
     {
         var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), _time);
@@ -119,11 +134,13 @@ public sealed class UserRateLimiterTests
     [Fact]
     public void Options_below_the_contract_are_refused_at_start()
     {
-        var result = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { Burst = 10, PerSecond = 1, ActionBurst = 0, ActionsPerSecond = 0 });
+        var result = new RateLimitOptionsValidator().Validate(null, new RateLimitOptions { Burst = 10, PerSecond = 1, ActionBurst = 0, ActionsPerSecond = 0, ReadBurst = 0, ReadsPerSecond = 0 });
         Assert.True(result.Failed);
         Assert.Contains("Chat:RateLimit:Burst", result.FailureMessage);
         Assert.Contains("Chat:RateLimit:PerSecond", result.FailureMessage);
         Assert.Contains("Chat:RateLimit:ActionBurst", result.FailureMessage);
         Assert.Contains("Chat:RateLimit:ActionsPerSecond", result.FailureMessage);
+        Assert.Contains("Chat:RateLimit:ReadBurst", result.FailureMessage);
+        Assert.Contains("Chat:RateLimit:ReadsPerSecond", result.FailureMessage);
     }
 }
