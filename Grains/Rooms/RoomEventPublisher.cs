@@ -22,7 +22,7 @@ internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILo
     private const int MaxBatch = 256;
 
     /// <summary>Half of Kafka's default 1 MB record limit, leaving room for the batch's own framing.</summary>
-    internal const int MaxBatchBytes = 512 * 1024;
+    private const int MaxBatchBytes = 512 * 1024;
 
     private readonly Queue<(RoomEvent Event, TaskCompletionSource Done)> _pending = new();
     private IAsyncStream<RoomEvent>? _stream;
@@ -112,7 +112,7 @@ internal sealed partial class RoomEventPublisher(Grain grain, string roomId, ILo
     }
 
     /// <summary>An upper bound on the serialized size: text at 3 UTF-8 bytes per UTF-16 unit, plus ids and fields.</summary>
-    internal static int EstimatedBytes(RoomEvent roomEvent) => 512 + 3 * roomEvent switch
+    private static int EstimatedBytes(RoomEvent roomEvent) => 512 + 3 * roomEvent switch
     {
         MessageEvent m => m.Message.Text?.Length ?? 0,
         MessageEditedEvent e => e.Text.Length,

@@ -17,7 +17,7 @@ namespace Orleans.Chat.Grains.Users;
 /// </remarks>
 public sealed partial class OnlineUsers(NodeList nodeList, IGrainFactory grains, ILogger<OnlineUsers> logger) : BackgroundService
 {
-    internal static readonly TimeSpan DefaultSweepEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DefaultSweepEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DropTimeout = TimeSpan.FromSeconds(10);
     private const int DropsInFlight = 256;
 
@@ -36,8 +36,6 @@ public sealed partial class OnlineUsers(NodeList nodeList, IGrainFactory grains,
     public void Track(string userId, IEnumerable<string> nodeIds) => _users[userId] = nodeIds.ToArray();
 
     public void Forget(string userId) => _users.TryRemove(userId, out _);
-
-    public int Count => _users.Count;
 
     /// <summary>Whether sweeps look at this user; lets tests check one user while others come and go on the same silo.</summary>
     internal bool IsTracked(string userId) => _users.ContainsKey(userId);

@@ -52,9 +52,10 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
         }
     }
 
-    /// <summary>A negotiate, a WebSocket upgrade, or a transport request without the <c>id</c> of a negotiated connection.</summary>
+    /// <summary>A hub request that opens a connection: a negotiate, a WebSocket upgrade, or a transport request without the <c>id</c> of a negotiated connection.</summary>
     internal static bool OpensConnection(HttpRequest request) =>
-        request.Path.StartsWithSegments(HubNames.HubPath + "/negotiate")
-        || request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
-        || !request.Query.ContainsKey("id");
+        request.Path.StartsWithSegments(HubNames.HubPath)
+        && (request.Path.StartsWithSegments(HubNames.HubPath + "/negotiate")
+            || request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            || !request.Query.ContainsKey("id"));
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Orleans.Chat.Edge.Hubs;
 using Orleans.Chat.Edge.Routing;
 
 namespace Orleans.Chat.Edge.Hosting;
@@ -19,9 +18,7 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        var request = context.Request;
-        if (request.Path.StartsWithSegments(HubNames.HubPath)
-            && ConnectionLimit.OpensConnection(request)
+        if (ConnectionLimit.OpensConnection(context.Request)
             && context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } userId
             && routes.ConnectionCountOf(userId) >= _max)
         {
