@@ -47,6 +47,15 @@ public interface IRoomGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("Send")]
     Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
 
+    /// <summary>
+    /// <see cref="Send"/> from a hub on edge node <paramref name="nodeId"/>, which delivers the
+    /// returned message to its own connections: the room leaves that node out of the fan-out, so a
+    /// send from a node other than the room's costs one message between silos fewer. If the send
+    /// fails after the message was stored, the node gets it through the fan-out after all.
+    /// </summary>
+    [AlwaysInterleave, Alias("SendFromNode")]
+    Task<ChatMessage> SendFromNode(string nodeId, string senderId, string clientMsgId, string text);
+
     /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="beforeSeq"/> (0 = newest), ascending.</summary>
     [ReadOnly, Alias("GetHistory")]
     Task<IReadOnlyList<ChatMessage>> GetHistory(string userId, long beforeSeq, int limit);

@@ -28,12 +28,15 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
     private readonly ILocalChatNode? _local = localNodes.FirstOrDefault();
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="nodeId"/> is the node in this process, which gets events in memory.</summary>
+    public bool IsLocal(string nodeId) => _local is not null && string.Equals(_local.NodeId, nodeId, StringComparison.Ordinal);
+
     /// <summary>Queues <paramref name="roomEvent"/> for the node; never waits on it.</summary>
     public void Post(string nodeId, IChatNode node, RoomEvent roomEvent)
     {
-        if (_local is not null && string.Equals(_local.NodeId, nodeId, StringComparison.Ordinal))
+        if (IsLocal(nodeId))
         {
-            _local.Deliver(roomEvent);
+            _local!.Deliver(roomEvent);
             return;
         }
 

@@ -111,7 +111,15 @@ public sealed partial class RoomGrain(
 
     public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
 
-    public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text)
+    public Task<ChatMessage> Send(string senderId, string clientMsgId, string text) => SendAsync(null, senderId, clientMsgId, text);
+
+    public Task<ChatMessage> SendFromNode(string nodeId, string senderId, string clientMsgId, string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        return SendAsync(nodeId, senderId, clientMsgId, text);
+    }
+
+    private async Task<ChatMessage> SendAsync(string? callerNodeId, string senderId, string clientMsgId, string text)
     {
         ChatLimits.EnsureUserId(senderId);
         ChatLimits.EnsureClientMsgId(clientMsgId);
@@ -123,6 +131,13 @@ public sealed partial class RoomGrain(
             throw new ChatException($"direct room {RoomId} needs both users", ChatErrorCode.DirectRoomIncomplete);
         }
 
+        // The calling node takes the message from the answer when that saves a call: not when it is
+        // this silo's own node (its events are handed over in memory, at once) and not when it has
+        // no subscription here (there is no fan-out to it to leave out).
+        var answerNode = callerNodeId is not null && !outbox.IsLocal(callerNodeId) && _nodes.ContainsKey(callerNodeId)
+            ? callerNodeId
+            : null;
+
         // Sends interleave (so a busy room's stream publishes batch), but seqs are handed out and
         // stored one message at a time: the gate covers append, fan-out and queueing the publish.
         Task published;
@@ -130,18 +145,29 @@ public sealed partial class RoomGrain(
         await _appendGate.WaitAsync();
         try
         {
-            (stored, published) = await AppendAsync(senderId, clientMsgId, text);
+            (stored, published) = await AppendAsync(senderId, clientMsgId, text, answerNode);
         }
         finally
         {
             _appendGate.Release();
         }
 
-        await published;
+        try
+        {
+            await published;
+        }
+        catch when (answerNode is not null && _nodes.TryGetValue(answerNode, out var node))
+        {
+            // Not acknowledged, so the caller delivers nothing; the stored message reaches that node's
+            // members the usual way (a retry by the client finds it stored and delivered once).
+            outbox.Post(answerNode, node, new MessageEvent(RoomId, stored));
+            throw;
+        }
+
         return stored;
     }
 
-    private async Task<(ChatMessage Stored, Task Published)> AppendAsync(string senderId, string clientMsgId, string text)
+    private async Task<(ChatMessage Stored, Task Published)> AppendAsync(string senderId, string clientMsgId, string text, string? answerNode)
     {
         // A stale seq can only come from a write that failed after it reached the store, or from a
         // second activation during a membership change; re-reading the room's end recovers both.
@@ -153,7 +179,9 @@ public sealed partial class RoomGrain(
             {
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
-                    return (message, FanoutAndPublishAsync(new MessageEvent(RoomId, message)));
+                    var roomEvent = new MessageEvent(RoomId, message);
+                    Fanout(roomEvent, except: answerNode);
+                    return (message, Events.PublishAsync(roomEvent));
                 case AppendOutcome.Duplicate when result.Message is { } original:
                     // A retry after a failed publish: the stream may lack this message, so publish it
                     // again (stream consumers de-duplicate by seq). Live delivery already happened.
@@ -281,11 +309,14 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>One hand-over per subscribed node, never per member; the outbox batches those bound for other nodes.</summary>
-    private void Fanout(RoomEvent roomEvent)
+    private void Fanout(RoomEvent roomEvent, string? except = null)
     {
         foreach (var (nodeId, node) in _nodes)
         {
-            outbox.Post(nodeId, node, roomEvent);
+            if (!string.Equals(nodeId, except, StringComparison.Ordinal))
+            {
+                outbox.Post(nodeId, node, roomEvent);
+            }
         }
     }
 

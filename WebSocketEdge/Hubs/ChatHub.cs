@@ -46,7 +46,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         ChatLimits.EnsureRoomId(roomId);
         CheckMessage(clientMsgId, text);
         TakeSendToken();
-        return grains.GetGrain<IRoomGrain>(roomId).Send(UserId, clientMsgId, text);
+        return node.SendAsync(grains.GetGrain<IRoomGrain>(roomId), UserId, clientMsgId, text);
     }
 
     public async Task<ChatMessage> SendDirect(string toUserId, string clientMsgId, string text)
@@ -63,7 +63,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         var room = grains.GetGrain<IRoomGrain>(roomId);
         try
         {
-            return await room.Send(UserId, clientMsgId, text);
+            return await node.SendAsync(room, UserId, clientMsgId, text);
         }
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
@@ -71,7 +71,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
             // member, then the message goes. Both joins run at once: while they run, the sender's
             // next messages find the conversation incomplete too and join again.
             await JoinDirectRoomAsync(roomId, toUserId, senderIsMember: ex.Code is ChatErrorCode.DirectRoomIncomplete);
-            return await room.Send(UserId, clientMsgId, text);
+            return await node.SendAsync(room, UserId, clientMsgId, text);
         }
     }
 

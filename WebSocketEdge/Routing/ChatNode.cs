@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Orleans.Chat.Edge.Hubs;
 using Orleans.Chat.Messages;
 using Orleans.Chat.Nodes;
+using Orleans.Chat.Rooms;
 using Orleans.Chat.Users;
 
 namespace Orleans.Chat.Edge.Routing;
@@ -127,6 +128,18 @@ public sealed partial class ChatNode(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends through the room and hands the stored message to this node's connections of the room
+    /// (the room leaves this node out of that message's fan-out). A repeat of a delivered message is
+    /// dropped by the room's feed.
+    /// </summary>
+    public async Task<ChatMessage> SendAsync(IRoomGrain room, string senderId, string clientMsgId, string text)
+    {
+        var message = await room.SendFromNode(NodeId, senderId, clientMsgId, text);
+        feeds.Post(new MessageEvent(message.RoomId, message));
+        return message;
     }
 
     /// <summary>From a room grain on this node's own silo: no grain call, no copy.</summary>

@@ -249,6 +249,43 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_send_from_a_node_leaves_that_node_out_of_the_fan_out_and_no_other()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var (sendingId, sending) = await SubscribeFakeNodeAsync(room);
+        var (_, other) = await SubscribeFakeNodeAsync(room);
+
+        // The sending node delivers what the call answers; the other node needs the fan-out.
+        for (var i = 1; i <= 5; i++)
+        {
+            var stored = await room.SendFromNode(sendingId, alice, $"n{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+            Assert.Equal(i, stored.Seq);
+        }
+
+        Assert.Equal(Seqs(1, 5), (await other.NextMessagesAsync(5)).Select(m => m.Seq).Order());
+
+        // A plain send reaches both. The room posts each node's events in order, so had the sending
+        // node been given any of the five, one would come before this one.
+        var marker = await room.Send(alice, "n6", "text 6").WaitAsync(TestIds.Timeout);
+        Assert.Equal(6, Assert.Single(await sending.NextMessagesAsync(1)).Seq);
+        Assert.Equal(6, Assert.Single(await other.NextMessagesAsync(1)).Seq);
+        Assert.Equal(6, marker.Seq);
+    }
+
+    [Fact]
+    public async Task A_send_from_a_node_the_room_does_not_know_reaches_every_subscribed_node()
+    {
+        var (room, alice) = await NewRoomWithMemberAsync();
+        var (_, subscribed) = await SubscribeFakeNodeAsync(room);
+
+        var stored = await room.SendFromNode("node-not-subscribed-" + Guid.NewGuid().ToString("N"), alice, "u1", "hello").WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(stored.Seq, Assert.Single(await subscribed.NextMessagesAsync(1)).Seq);
+        await Assert.ThrowsAsync<ArgumentException>(() => room.SendFromNode("", alice, "u2", "no node").WaitAsync(TestIds.Timeout));
+        Assert.Equal(1, await room.GetLastSeq().WaitAsync(TestIds.Timeout));
+    }
+
+    [Fact]
     public async Task A_full_room_refuses_one_more_member_and_takes_one_again_after_a_leave()
     {
         var (room, alice) = await NewRoomWithMemberAsync();
@@ -298,6 +335,14 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         {
             await directory.Unregister(nodeId).WaitAsync(TestIds.Timeout);
         }
+    }
+
+    private async Task<(string NodeId, FakeNode Node)> SubscribeFakeNodeAsync(IRoomGrain room)
+    {
+        var node = new FakeNode();
+        var nodeId = "fake-node-" + Guid.NewGuid().ToString("N");
+        await room.Subscribe(nodeId, fixture.Cluster.Client.CreateObjectReference<IChatNode>(node)).WaitAsync(TestIds.Timeout);
+        return (nodeId, node);
     }
 
     private async Task ReactivateUntilAnnouncedAsync(IRoomGrain room, FakeNode node, Func<Task> register, int times)

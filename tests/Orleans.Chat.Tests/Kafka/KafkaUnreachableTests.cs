@@ -1,5 +1,7 @@
 using Orleans.Chat.Messages;
+using Orleans.Chat.Nodes;
 using Orleans.Chat.Rooms;
+using Orleans.Chat.Tests.Grains;
 using Orleans.Chat.Tests.Infrastructure;
 using Orleans.Runtime;
 
@@ -22,10 +24,18 @@ public sealed class KafkaUnreachableTests
             var room = cluster.GrainFactory.GetGrain<IRoomGrain>(roomId);
             await room.Join(user).WaitAsync(TestIds.Timeout);
 
+            // The send comes from a node's hub: a node that would have delivered the answer itself.
+            var node = new FakeNode();
+            var nodeId = "fake-node-" + Guid.NewGuid().ToString("N");
+            await room.Subscribe(nodeId, cluster.Client.CreateObjectReference<IChatNode>(node)).WaitAsync(TestIds.Timeout);
+
             mock.StopBrokers();
-            var failure = await Assert.ThrowsAsync<RoomEventsUnavailableException>(() => room.Send(user, "m1", "while down").WaitAsync(TestIds.Timeout));
+            var failure = await Assert.ThrowsAsync<RoomEventsUnavailableException>(() => room.SendFromNode(nodeId, user, "m1", "while down").WaitAsync(TestIds.Timeout));
             Assert.Contains("not acknowledged", failure.Message);
             Assert.Contains("message 1", failure.Message);
+
+            // Stored but not acknowledged: with no answer to deliver, the node gets it from the room.
+            Assert.Equal(1, Assert.Single(await node.NextMessagesAsync(1)).Seq);
 
             // The node stays up: both silos answer, and the room still serves what it stored.
             var hosts = await cluster.GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TestIds.Timeout);
