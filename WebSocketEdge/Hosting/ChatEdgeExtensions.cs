@@ -31,6 +31,7 @@ public static class ChatEdgeExtensions
         services.AddSingleton<UserConnectionLimit>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<UserRateLimiter>();
+        services.AddSingleton<DirectRoomJoins>();
         services.AddSingleton<LocalRoutes>();
         services.AddSingleton<RoomFeeds>();
         services.AddSingleton<ChatNode>();

@@ -15,7 +15,7 @@ namespace Orleans.Chat.Edge.Hubs;
 /// into <see cref="HubException"/>s with the reason.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter) : Hub
+public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins) : Hub
 {
     private const int MaxPresenceMembers = 500;
 
@@ -68,48 +68,10 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
             // First message between the two (or one of them left): whoever is missing becomes a
-            // member, then the message goes. Both joins run at once: while they run, the sender's
-            // next messages find the conversation incomplete too and join again.
-            await JoinDirectRoomAsync(roomId, toUserId, senderIsMember: ex.Code is ChatErrorCode.DirectRoomIncomplete);
+            // member, then the message goes. The sender's next messages, arriving meanwhile, wait
+            // for the same joins instead of starting them again.
+            await directJoins.JoinAsync(UserId, toUserId, roomId, senderIsMember: ex.Code is ChatErrorCode.DirectRoomIncomplete);
             return await node.SendAsync(room, UserId, clientMsgId, text);
-        }
-    }
-
-    /// <summary>
-    /// A recipient with no room for another conversation is named to the sender; a sender who joined
-    /// only for this conversation then leaves it again, rather than stay in it alone.
-    /// </summary>
-    private async Task JoinDirectRoomAsync(string roomId, string toUserId, bool senderIsMember)
-    {
-        var recipientJoin = grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
-        var senderJoin = senderIsMember ? Task.CompletedTask : grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
-        try
-        {
-            await recipientJoin;
-        }
-        catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
-        {
-            if (!senderIsMember && await JoinedAsync(senderJoin))
-            {
-                await grains.GetGrain<IUserGrain>(UserId).LeaveRoom(roomId);
-            }
-
-            throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
-        }
-
-        await senderJoin;
-    }
-
-    private static async Task<bool> JoinedAsync(Task join)
-    {
-        try
-        {
-            await join;
-            return true;
-        }
-        catch (ChatException)
-        {
-            return false;
         }
     }
 

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Orleans.Chat.Messages;
+using Orleans.Chat.Users;
+
+namespace Orleans.Chat.Edge.Hubs;
+
+/// <summary>
+/// Makes the two users of a direct conversation members of it when a message finds one of them
+/// missing (the first message between them, or one of them left). Clients do not wait for an ack
+/// before their next message, so a sender's next messages arrive while the joins of the first still
+/// run; each would start the same joins again, and every join announces the user's room list to the
+/// nodes holding the user's connections. On this node one join per sender and conversation runs at
+/// a time; sends that find it running wait for it and share its outcome.
+/// </summary>
+public sealed class DirectRoomJoins(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<(string SenderId, string RoomId), Task> _running = new();
+
+    /// <summary>Joins whoever of the two is missing; a recipient with no room for another conversation is named in the error.</summary>
+    public Task JoinAsync(string senderId, string toUserId, string roomId, bool senderIsMember)
+    {
+        var key = (senderId, roomId);
+        while (true)
+        {
+            if (_running.TryGetValue(key, out var running))
+            {
+                return running;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_running.TryAdd(key, done.Task))
+            {
+                _ = RunAsync(key, done, toUserId, senderIsMember);
+                return done.Task;
+            }
+        }
+    }
+
+    private async Task RunAsync((string SenderId, string RoomId) key, TaskCompletionSource done, string toUserId, bool senderIsMember)
+    {
+        Exception? error = null;
+        try
+        {
+            await JoinBothAsync(key.SenderId, toUserId, key.RoomId, senderIsMember);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        // Forgotten before it completes: a send that comes after the outcome starts afresh.
+        _running.TryRemove(new KeyValuePair<(string, string), Task>(key, done.Task));
+        if (error is null)
+        {
+            done.TrySetResult();
+        }
+        else
+        {
+            done.TrySetException(error);
+        }
+    }
+
+    /// <summary>
+    /// Both joins run at once. A recipient with no room for another conversation is named to the
+    /// sender; a sender who joined only for this conversation then leaves it again, rather than stay
+    /// in it alone.
+    /// </summary>
+    private async Task JoinBothAsync(string senderId, string toUserId, string roomId, bool senderIsMember)
+    {
+        var recipientJoin = grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
+        var senderJoin = senderIsMember ? Task.CompletedTask : grains.GetGrain<IUserGrain>(senderId).JoinRoom(roomId);
+        try
+        {
+            await recipientJoin;
+        }
+        catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
+        {
+            if (!senderIsMember && await JoinedAsync(senderJoin))
+            {
+                await grains.GetGrain<IUserGrain>(senderId).LeaveRoom(roomId);
+            }
+
+            throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
+        }
+
+        await senderJoin;
+    }
+
+    private static async Task<bool> JoinedAsync(Task join)
+    {
+        try
+        {
+            await join;
+            return true;
+        }
+        catch (ChatException)
+        {
+            return false;
+        }
+    }
+}
