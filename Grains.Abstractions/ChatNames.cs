@@ -1,4 +1,4 @@
-namespace Orleans.Chat;
+namespace OrleansChat;
 
 /// <summary>Provider names and stream namespaces: one place each, shared by grains, silo and tests.</summary>
 public static class ChatNames

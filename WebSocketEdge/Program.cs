@@ -1,5 +1,5 @@
-using Orleans.Chat.Edge.Cluster;
-using Orleans.Chat.Edge.Hosting;
+using OrleansChat.Edge.Cluster;
+using OrleansChat.Edge.Hosting;
 using Orleans.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);

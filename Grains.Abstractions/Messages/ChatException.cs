@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Messages;
+namespace OrleansChat.Messages;
 
 public enum ChatErrorCode
 {

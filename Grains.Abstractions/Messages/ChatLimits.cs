@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Orleans.Chat.Messages;
+namespace OrleansChat.Messages;
 
 /// <summary>
 /// Input rules of the client contract. Both the hub and the grains check them: the hub to answer

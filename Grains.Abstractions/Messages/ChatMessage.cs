@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Orleans.Chat.Messages;
+namespace OrleansChat.Messages;
 
 /// <summary>A message as stored and delivered. <see cref="Seq"/> starts at 1 per room and has no gaps.</summary>
 [GenerateSerializer, Immutable, Alias("chat.ChatMessage")]

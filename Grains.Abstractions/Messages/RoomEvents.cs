@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Messages;
+namespace OrleansChat.Messages;
 
 /// <summary>Something that happened in a room and goes to every connection of every member.</summary>
 [GenerateSerializer, Immutable, Alias("chat.RoomEvent")]

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Messages;
+namespace OrleansChat.Messages;
 
 /// <summary>
 /// The room's event stream did not persist an event, so the call that caused it is not

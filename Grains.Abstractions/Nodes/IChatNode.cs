@@ -1,8 +1,8 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Users;
+using OrleansChat.Messages;
+using OrleansChat.Users;
 using Orleans.Concurrency;
 
-namespace Orleans.Chat.Nodes;
+namespace OrleansChat.Nodes;
 
 /// <summary>
 /// One per edge node: the node's in-process receiver of room and user events. Grains call it

@@ -1,6 +1,6 @@
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Nodes;
+namespace OrleansChat.Nodes;
 
 /// <summary>
 /// The edge node hosted in the same process as this silo, when there is one. Room grains hand it

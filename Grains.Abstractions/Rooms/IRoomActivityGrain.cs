@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Rooms;
+namespace OrleansChat.Rooms;
 
 /// <summary>
 /// Counters of what happened in a room, built only from the room's event stream

@@ -1,8 +1,8 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
 using Orleans.Concurrency;
 
-namespace Orleans.Chat.Rooms;
+namespace OrleansChat.Rooms;
 
 [GenerateSerializer, Immutable, Alias("chat.JoinResult")]
 public sealed record JoinResult(

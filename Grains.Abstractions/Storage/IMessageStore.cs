@@ -1,6 +1,6 @@
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Storage;
+namespace OrleansChat.Storage;
 
 public enum AppendOutcome
 {

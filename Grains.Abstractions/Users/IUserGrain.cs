@@ -1,7 +1,7 @@
-using Orleans.Chat.Nodes;
+using OrleansChat.Nodes;
 using Orleans.Concurrency;
 
-namespace Orleans.Chat.Users;
+namespace OrleansChat.Users;
 
 [GenerateSerializer, Immutable, Alias("chat.RoomSummary")]
 public sealed record RoomSummary(

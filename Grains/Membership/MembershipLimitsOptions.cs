@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Grains.Membership;
+namespace OrleansChat.Grains.Membership;
 
 /// <summary>
 /// How large a room and a user's room list may grow. Section <c>Chat:Limits</c>. Both lists are kept

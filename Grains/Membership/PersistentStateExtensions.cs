@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Grains.Membership;
+namespace OrleansChat.Grains.Membership;
 
 internal static class PersistentStateExtensions
 {

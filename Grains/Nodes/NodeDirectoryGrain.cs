@@ -1,6 +1,6 @@
-using Orleans.Chat.Nodes;
+using OrleansChat.Nodes;
 
-namespace Orleans.Chat.Grains.Nodes;
+namespace OrleansChat.Grains.Nodes;
 
 /// <summary>
 /// Keeps the edge nodes that renewed their registration recently. Nothing is persisted: after a

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Nodes;
+using OrleansChat.Nodes;
 
-namespace Orleans.Chat.Grains.Nodes;
+namespace OrleansChat.Grains.Nodes;
 
 /// <summary>
 /// A per-silo cache of the node directory, so that a burst of grain activations (a reconnect storm)

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
 
-namespace Orleans.Chat.Grains.Nodes;
+namespace OrleansChat.Grains.Nodes;
 
 /// <summary>
 /// How room grains on this silo reach edge nodes. The node in this process (if any) gets each event

@@ -1,9 +1,9 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Grains.Rooms;
+namespace OrleansChat.Grains.Rooms;
 
 /// <summary>Stored counters of one room; see <see cref="RoomActivityGrain"/>.</summary>
 [GenerateSerializer, Alias("chat.RoomActivityState")]

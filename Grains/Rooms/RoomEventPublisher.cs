@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Grains.Rooms;
+namespace OrleansChat.Grains.Rooms;
 
 /// <summary>
 /// Publishes a room's events on its stream (<see cref="ChatNames.StreamProvider"/>, namespace

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Grains.Membership;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Storage;
+using OrleansChat.Grains.Membership;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Storage;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Grains.Rooms;
+namespace OrleansChat.Grains.Rooms;
 
 public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Grains.Rooms;
+namespace OrleansChat.Grains.Rooms;
 
 /// <summary>
 /// Durable part of a room. Messages are not here: they live in the message store, so this stays

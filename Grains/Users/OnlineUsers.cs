@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Users;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Grains.Users;
+namespace OrleansChat.Grains.Users;
 
 /// <summary>
 /// The users of this silo's grains that have live connections, and the nodes those connections are

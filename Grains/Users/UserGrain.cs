@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Grains.Membership;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Users;
+using OrleansChat.Grains.Membership;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Users;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Grains.Users;
+namespace OrleansChat.Grains.Users;
 
 public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Grains.Users;
+namespace OrleansChat.Grains.Users;
 
 [GenerateSerializer, Alias("chat.UserState")]
 public sealed class UserState

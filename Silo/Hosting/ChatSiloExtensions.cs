@@ -3,12 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Chat;
-using Orleans.Chat.Grains.Membership;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Grains.Users;
-using Orleans.Chat.Silo.Hosting;
-using Orleans.Chat.Silo.Options;
+using OrleansChat;
+using OrleansChat.Grains.Membership;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Grains.Users;
+using OrleansChat.Silo.Hosting;
+using OrleansChat.Silo.Options;
 
 namespace Orleans.Hosting;
 

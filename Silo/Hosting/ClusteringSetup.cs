@@ -1,12 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Options;
+using OrleansChat.Silo.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using StackExchange.Redis;
 
-namespace Orleans.Chat.Silo.Hosting;
+namespace OrleansChat.Silo.Hosting;
 
 /// <summary>Cluster membership: localhost for the embedded node, Redis for a cluster of nodes.</summary>
 internal static class ClusteringSetup

@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Options;
-using Orleans.Chat.Silo.Persistence.Memory;
-using Orleans.Chat.Silo.Persistence.Redis;
-using Orleans.Chat.Storage;
+using OrleansChat.Silo.Options;
+using OrleansChat.Silo.Persistence.Memory;
+using OrleansChat.Silo.Persistence.Redis;
+using OrleansChat.Storage;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
-namespace Orleans.Chat.Silo.Hosting;
+namespace OrleansChat.Silo.Hosting;
 
 /// <summary>Grain state and message history: one setting (<c>Chat:Store:Provider</c>) picks both.</summary>
 internal static class StoreSetup

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
-using Orleans.Chat.Silo.Options;
-using Orleans.Chat.Silo.Streaming.Kafka;
+using OrleansChat.Silo.Options;
+using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
 
-namespace Orleans.Chat.Silo.Hosting;
+namespace OrleansChat.Silo.Hosting;
 
 /// <summary>
 /// The stream provider that carries room events (<see cref="ChatNames.StreamProvider"/>):

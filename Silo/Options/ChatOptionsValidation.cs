@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Silo.Options;
+namespace OrleansChat.Silo.Options;
 
 /// <summary>Checks the silo options at start and names the configuration key that is wrong.</summary>
 public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOptions>

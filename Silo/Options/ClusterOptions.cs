@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Options;
+namespace OrleansChat.Silo.Options;
 
 public enum ClusteringMode
 {

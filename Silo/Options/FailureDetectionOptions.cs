@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Silo.Options;
+namespace OrleansChat.Silo.Options;
 
 /// <summary>
 /// How fast the cluster declares a silo dead when it stops answering. Orleans' defaults suit a

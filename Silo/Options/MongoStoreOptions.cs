@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Persistence.Mongo;
+using OrleansChat.Silo.Persistence.Mongo;
 
-namespace Orleans.Chat.Silo.Options;
+namespace OrleansChat.Silo.Options;
 
 /// <summary>
 /// MongoDB when <c>Chat:Store:Provider</c> is <c>Mongo</c>. Section <c>Chat:Mongo</c>; the connection

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Streaming;
+namespace OrleansChat.Silo.Streaming;
 
 /// <summary>
 /// Asks whether what carries a stream provider's events answers, for the node's health check. A

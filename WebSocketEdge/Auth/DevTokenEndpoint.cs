@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Edge.Auth;
+namespace OrleansChat.Edge.Auth;
 
 /// <summary><c>POST /api/auth/dev-token</c>: a token for any valid user id, for development and the local cluster.</summary>
 public static class DevTokenEndpoint

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Orleans.Chat.Edge.Auth;
+namespace OrleansChat.Edge.Auth;
 
 /// <summary>Signs and describes the bearer tokens the hub accepts (HMAC-SHA256, <c>sub</c> = user id).</summary>
 public sealed class TokenIssuer

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Edge.Hubs;
+using OrleansChat.Edge.Hubs;
 using Orleans.Dashboard;
 using Orleans.Hosting;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>What a node needs to live in a cluster: draining on SIGTERM, recovery after a silo death, and the operators' internal port.</summary>
 public static class ClusterEdgeExtensions

@@ -1,7 +1,7 @@
-using Orleans.Chat.Edge.Routing;
+using OrleansChat.Edge.Routing;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// <c>GET /cluster</c> on the internal port: this node's silo, its state, its live connections and

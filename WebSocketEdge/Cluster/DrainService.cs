@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Edge.Hubs;
+using OrleansChat.Edge.Hubs;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// Drains the node before it stops: new hub connections and <c>/health</c> get 503 (nginx then

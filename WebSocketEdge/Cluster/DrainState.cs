@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>Whether this node is draining: once set, it takes no new connections and reports itself unhealthy.</summary>
 public sealed class DrainState

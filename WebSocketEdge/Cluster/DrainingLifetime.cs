@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// The node's answer to SIGTERM, SIGINT (Ctrl+C) and SIGQUIT, in place of the console lifetime:

@@ -1,7 +1,7 @@
-using Orleans.Chat.Edge.Routing;
+using OrleansChat.Edge.Routing;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// Reacts when the cluster declares a silo dead. The grains that lived there (possibly the node

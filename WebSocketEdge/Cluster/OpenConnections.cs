@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Orleans.Chat.Edge.Cluster;
+namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// The hub connections open on this node, kept so that a draining node can close the ones whose

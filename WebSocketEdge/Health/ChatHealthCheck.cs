@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Silo.Streaming;
-using Orleans.Chat.Storage;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Nodes;
+using OrleansChat.Silo.Streaming;
+using OrleansChat.Storage;
 
-namespace Orleans.Chat.Edge.Health;
+namespace OrleansChat.Edge.Health;
 
 /// <summary>
 /// Healthy when this node's silo answers grain calls, the node is registered, the message store

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Orleans.Chat.Edge.Health;
+namespace OrleansChat.Edge.Health;
 
 /// <summary>A small JSON body for <c>/health</c> that names the node which answered (useful through nginx).</summary>
 internal static class HealthResponse

@@ -7,15 +7,15 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Orleans.Chat.Edge.Auth;
-using Orleans.Chat.Edge.Health;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Edge.RateLimiting;
-using Orleans.Chat.Edge.Rooms;
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Nodes;
+using OrleansChat.Edge.Auth;
+using OrleansChat.Edge.Health;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.RateLimiting;
+using OrleansChat.Edge.Rooms;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Nodes;
 
-namespace Orleans.Chat.Edge.Hosting;
+namespace OrleansChat.Edge.Hosting;
 
 public static class ChatEdgeExtensions
 {

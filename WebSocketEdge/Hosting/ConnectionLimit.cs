@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Edge.Hubs;
+using OrleansChat.Edge.Hubs;
 
-namespace Orleans.Chat.Edge.Hosting;
+namespace OrleansChat.Edge.Hosting;
 
 /// <summary>
 /// Holds the hub's requests in flight to <see cref="EdgeOptions.MaxConnections"/>: WebSockets, and

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Edge;
+namespace OrleansChat.Edge;
 
 /// <summary>The edge node itself. Section <c>Chat:Edge</c>.</summary>
 public sealed class EdgeOptions

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Options;
+using OrleansChat.Silo.Options;
 
-namespace Orleans.Chat.Edge;
+namespace OrleansChat.Edge;
 
 public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
 {

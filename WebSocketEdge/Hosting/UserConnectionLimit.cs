@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Orleans.Chat.Edge.Routing;
+using OrleansChat.Edge.Routing;
 
-namespace Orleans.Chat.Edge.Hosting;
+namespace OrleansChat.Edge.Hosting;
 
 /// <summary>
 /// Holds each user to <see cref="EdgeOptions.MaxConnectionsPerUser"/> hub connections on this node.

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Edge.Hubs;
+namespace OrleansChat.Edge.Hubs;
 
 /// <summary>
 /// Refusals become <see cref="HubException"/>s whose message the client sees; the connection stays

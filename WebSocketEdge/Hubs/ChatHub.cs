@@ -1,13 +1,13 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Edge.RateLimiting;
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Users;
+using OrleansChat.Edge.RateLimiting;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Edge.Hubs;
+namespace OrleansChat.Edge.Hubs;
 
 /// <summary>
 /// The client contract's hub. It checks input, then hands each call to one grain; rooms and users

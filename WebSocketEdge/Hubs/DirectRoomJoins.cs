@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Users;
+using OrleansChat.Messages;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Edge.Hubs;
+namespace OrleansChat.Edge.Hubs;
 
 /// <summary>
 /// Makes the two users of a direct conversation members of it when a message finds one of them

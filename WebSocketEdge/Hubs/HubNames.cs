@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Edge.Hubs;
+namespace OrleansChat.Edge.Hubs;
 
 /// <summary>Names fixed by the client contract: the hub path and the events the server sends.</summary>
 public static class HubNames

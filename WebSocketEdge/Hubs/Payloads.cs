@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Edge.Hubs;
+namespace OrleansChat.Edge.Hubs;
 
 /// <summary>Payload of <c>memberJoined</c> / <c>memberLeft</c>.</summary>
 public sealed record MemberPayload(string RoomId, string UserId);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Edge.RateLimiting;
+namespace OrleansChat.Edge.RateLimiting;
 
 /// <summary>
 /// Token buckets per user on this node: one for sends (the contract's promise: a burst of 30, then 5

@@ -1,7 +1,7 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
 
-namespace Orleans.Chat.Edge.Rooms;
+namespace OrleansChat.Edge.Rooms;
 
 /// <summary>
 /// <c>GET /api/rooms/{roomId}/activity</c>: the room's counters as the room event stream delivered

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Users;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Edge.Routing;
+namespace OrleansChat.Edge.Routing;
 
 /// <summary>
 /// This node as the grains see it: the receiver of room and user events, and the owner of local

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Nodes;
+using OrleansChat.Nodes;
 
-namespace Orleans.Chat.Edge.Routing;
+namespace OrleansChat.Edge.Routing;
 
 /// <summary>
 /// Keeps this node known to the cluster: registers it in the node directory at start, renews the

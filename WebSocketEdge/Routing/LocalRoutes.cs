@@ -1,6 +1,6 @@
-using Orleans.Chat.Users;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Edge.Routing;
+namespace OrleansChat.Edge.Routing;
 
 /// <summary>
 /// Which users are connected to this node, through which connections, and in which rooms. All

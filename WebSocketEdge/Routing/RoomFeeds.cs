@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
 
-namespace Orleans.Chat.Edge.Routing;
+namespace OrleansChat.Edge.Routing;
 
 /// <summary>
 /// Turns room events into socket writes, in seq order per room. Rooms are split over a few shards

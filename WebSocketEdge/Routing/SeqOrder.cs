@@ -1,6 +1,6 @@
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Edge.Routing;
+namespace OrleansChat.Edge.Routing;
 
 /// <summary>
 /// Puts one room's messages back into seq order for this node: releases each seq once, in order,

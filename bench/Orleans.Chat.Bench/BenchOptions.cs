@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench;
+namespace OrleansChat.Bench;
 
 public enum Scenario
 {

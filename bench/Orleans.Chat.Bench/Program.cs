@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using Orleans.Chat.Bench;
-using Orleans.Chat.Bench.Coordination;
-using Orleans.Chat.Bench.Load;
-using Orleans.Chat.Bench.Reporting;
+using OrleansChat.Bench;
+using OrleansChat.Bench.Coordination;
+using OrleansChat.Bench.Load;
+using OrleansChat.Bench.Reporting;
 
 // compare OURS.json BASELINE.json OUT.md — side-by-side table of two runs.
 if (args is ["compare", var oursPath, var baselinePath, var outPath])

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Storage;
+using OrleansChat.Messages;
+using OrleansChat.Storage;
 
-namespace Orleans.Chat.Silo.Persistence.Memory;
+namespace OrleansChat.Silo.Persistence.Memory;
 
 /// <summary>History in this process: the embedded node's store and the reference the other stores are tested against.</summary>
 public sealed class MemoryMessageStore : IMessageStore

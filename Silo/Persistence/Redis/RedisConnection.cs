@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Orleans.Chat.Silo.Persistence.Redis;
+namespace OrleansChat.Silo.Persistence.Redis;
 
 /// <summary>
 /// The one Redis connection of this process. Grain state and message history share it because a

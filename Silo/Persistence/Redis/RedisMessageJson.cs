@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Silo.Persistence.Redis;
+namespace OrleansChat.Silo.Persistence.Redis;
 
 /// <summary>Messages as stored in Redis: camelCase JSON, generated at build time so no reflection runs per message.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

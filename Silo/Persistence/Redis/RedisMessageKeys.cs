@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Orleans.Chat.Silo.Persistence.Redis;
+namespace OrleansChat.Silo.Persistence.Redis;
 
 /// <summary>
 /// Key layout of message history. Both keys of a room carry the room id as a hash tag

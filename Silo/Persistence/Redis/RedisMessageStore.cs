@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Storage;
+using OrleansChat.Messages;
+using OrleansChat.Storage;
 using StackExchange.Redis;
 
-namespace Orleans.Chat.Silo.Persistence.Redis;
+namespace OrleansChat.Silo.Persistence.Redis;
 
 /// <summary>
 /// History in Redis: per room a hash of messages by seq and a hash of seqs by idempotency key (see

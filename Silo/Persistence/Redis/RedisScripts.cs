@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Persistence.Redis;
+namespace OrleansChat.Silo.Persistence.Redis;
 
 /// <summary>
 /// Lua scripts run atomically by Redis: no other command interleaves, which is what makes the

@@ -2,7 +2,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>
 /// One Kafka record: the events of one publish on one stream, with the request context they were

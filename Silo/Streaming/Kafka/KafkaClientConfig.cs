@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>Turns the provider's options into librdkafka client settings.</summary>
 internal static class KafkaClientConfig

@@ -6,7 +6,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>Builds the Kafka adapter, its queue mapper and the in-memory cache Orleans delivers from.</summary>
 internal sealed class KafkaQueueAdapterFactory : IQueueAdapterFactory, IDisposable

@@ -1,7 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>
 /// One Orleans queue per partition of the topic. A stream's partition comes from a stable hash of

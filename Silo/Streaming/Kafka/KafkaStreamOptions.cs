@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>
 /// Kafka stream provider settings. Section <c>Chat:Kafka</c> when the chat's streams run on Kafka

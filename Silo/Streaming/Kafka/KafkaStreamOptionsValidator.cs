@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>Checks the Kafka options at start; every message names the key and the stream provider.</summary>
 public sealed class KafkaStreamOptionsValidator : IValidateOptions<KafkaStreamOptions>

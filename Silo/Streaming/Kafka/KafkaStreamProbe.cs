@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Orleans.Chat.Silo.Streaming.Kafka;
+namespace OrleansChat.Silo.Streaming.Kafka;
 
 /// <summary>
 /// Health probe of a Kafka stream provider: a cluster metadata request (no topic named, so none is

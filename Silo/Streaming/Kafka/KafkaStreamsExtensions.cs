@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Streaming;
-using Orleans.Chat.Silo.Streaming.Kafka;
+using OrleansChat.Silo.Streaming;
+using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Configuration;
 
 namespace Orleans.Hosting;

@@ -1,6 +1,6 @@
-using Orleans.Chat.Bench.Load;
+using OrleansChat.Bench.Load;
 
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>All workers' counters summed, plus the process samples, at one instant.</summary>
 public sealed record Snapshot(double Seconds, int Connected, Dictionary<string, long> Totals, Dictionary<string, long> Errors, Dictionary<string, GroupSample> Groups)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orleans.Chat.Bench.Load;
-using Orleans.Chat.Bench.Reporting;
+using OrleansChat.Bench.Load;
+using OrleansChat.Bench.Reporting;
 
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>
 /// Runs one scenario: starts the worker processes, samples them and the watched processes every

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>The facts about this machine that bound every figure: cores, memory, kernel, fd limit.</summary>
 public static class MachineFacts

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>CPU time and resident memory of a process group, summed, as /proc reports them.</summary>
 public readonly record struct GroupSample(double CpuMicros, long RssBytes);

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Orleans.Chat.Bench.Load;
-using Orleans.Chat.Bench.Reporting;
+using OrleansChat.Bench.Load;
+using OrleansChat.Bench.Reporting;
 
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>One line per second while running, one line per finished step.</summary>
 public static class Progress

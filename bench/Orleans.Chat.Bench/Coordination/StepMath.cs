@@ -1,7 +1,7 @@
-using Orleans.Chat.Bench.Load;
-using Orleans.Chat.Bench.Reporting;
+using OrleansChat.Bench.Load;
+using OrleansChat.Bench.Reporting;
 
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>Turns two snapshots and the latencies between them into rates, percentiles and CPU costs.</summary>
 public static class StepMath

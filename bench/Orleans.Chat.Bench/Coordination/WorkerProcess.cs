@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using Orleans.Chat.Bench.Load;
+using OrleansChat.Bench.Load;
 
-namespace Orleans.Chat.Bench.Coordination;
+namespace OrleansChat.Bench.Coordination;
 
 /// <summary>A worker child process: the same executable with <c>--WorkerIndex</c>; stats come back on its stdout.</summary>
 public sealed class WorkerProcess : IAsyncDisposable

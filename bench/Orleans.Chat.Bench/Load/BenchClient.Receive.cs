@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using Orleans.Chat.Bench.Protocol;
+using OrleansChat.Bench.Protocol;
 
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 /// <summary>The receive side: framing, acks, deliveries and the order / loss checks.</summary>
 public sealed partial class BenchClient

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using Orleans.Chat.Bench.Net;
-using Orleans.Chat.Bench.Protocol;
+using OrleansChat.Bench.Net;
+using OrleansChat.Bench.Protocol;
 
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 /// <summary>
 /// One simulated user on one WebSocket. Its receive loop is the only code that touches its delivery

@@ -1,6 +1,6 @@
-using Orleans.Chat.Bench.Protocol;
+using OrleansChat.Bench.Protocol;
 
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 /// <summary>What every client of one worker shares.</summary>
 public sealed record ClientContext(

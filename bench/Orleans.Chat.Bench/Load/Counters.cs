@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 public enum Counter
 {

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 /// <summary>
 /// A latency histogram in microseconds with log-spaced buckets (4 % wide), safe to record from many

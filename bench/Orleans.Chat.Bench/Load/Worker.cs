@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orleans.Chat.Bench.Protocol;
+using OrleansChat.Bench.Protocol;
 
-namespace Orleans.Chat.Bench.Load;
+namespace OrleansChat.Bench.Load;
 
 /// <summary>
 /// One generator process: its slice of the clients (every W-th), a send scheduler, keep-alives and

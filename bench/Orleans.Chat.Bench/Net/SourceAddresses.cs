@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Orleans.Chat.Bench.Net;
+namespace OrleansChat.Bench.Net;
 
 /// <summary>
 /// Spreads client sockets over 127.100.S.H: nginx's ip_hash hashes the first three octets, so every

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Chat.Bench.Net;
+namespace OrleansChat.Bench.Net;
 
 /// <summary>
 /// Opens a client WebSocket on a socket bound to a chosen source address. The HTTP upgrade is

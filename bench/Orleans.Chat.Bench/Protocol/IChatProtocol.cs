@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench.Protocol;
+namespace OrleansChat.Bench.Protocol;
 
 public enum RecordKind
 {

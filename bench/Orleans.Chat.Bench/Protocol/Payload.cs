@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace Orleans.Chat.Bench.Protocol;
+namespace OrleansChat.Bench.Protocol;
 
 /// <summary>What a receiver learns from one delivered message: who sent it, its place in the sender's stream and when it left.</summary>
 public readonly record struct Delivery(long Seq, int Sender, long Counter, long SentTicks);

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Orleans.Chat.Bench.Protocol;
+namespace OrleansChat.Bench.Protocol;
 
 /// <summary>
 /// The SignalR JSON hub protocol, spoken directly over a WebSocket: handshake

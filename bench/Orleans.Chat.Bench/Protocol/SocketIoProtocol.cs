@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Orleans.Chat.Bench.Protocol;
+namespace OrleansChat.Bench.Protocol;
 
 /// <summary>
 /// Socket.IO 4 over Engine.IO v4 on a WebSocket: the server opens with <c>0{...}</c>, the client joins

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Orleans.Chat.Bench.Reporting;
+namespace OrleansChat.Bench.Reporting;
 
 /// <summary>Puts an Orleans.Chat run and a baseline run of the same scenario side by side, with ratios.</summary>
 public static class Comparison

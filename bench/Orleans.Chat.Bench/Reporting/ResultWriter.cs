@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Orleans.Chat.Bench.Reporting;
+namespace OrleansChat.Bench.Reporting;
 
 /// <summary>Writes a run as NAME.json (everything), NAME.md (the step table) and NAME.tsv (the timeline the plots draw).</summary>
 public static class ResultWriter

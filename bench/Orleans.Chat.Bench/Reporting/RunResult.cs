@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Bench.Reporting;
+namespace OrleansChat.Bench.Reporting;
 
 public sealed record Latency(double P50, double P90, double P99, double Max, long Count);
 

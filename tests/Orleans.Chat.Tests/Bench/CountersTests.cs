@@ -1,6 +1,6 @@
-using Orleans.Chat.Bench.Load;
+using OrleansChat.Bench.Load;
 
-namespace Orleans.Chat.Tests.Bench;
+namespace OrleansChat.Tests.Bench;
 
 public sealed class CountersTests
 {

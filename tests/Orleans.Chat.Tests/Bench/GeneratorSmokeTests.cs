@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Bench;
+namespace OrleansChat.Tests.Bench;
 
 /// <summary>
 /// Keeps the load generator honest: a few seconds of room fan-out against a real node must deliver

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Orleans.Chat.Bench.Protocol;
+using OrleansChat.Bench.Protocol;
 
-namespace Orleans.Chat.Tests.Bench;
+namespace OrleansChat.Tests.Bench;
 
 /// <summary>The generator's two wire formats: what it writes must be what the servers expect, and it must read their frames right.</summary>
 public sealed class ProtocolTests

@@ -1,6 +1,6 @@
-using Orleans.Chat.Bench.Coordination;
+using OrleansChat.Bench.Coordination;
 
-namespace Orleans.Chat.Tests.Bench;
+namespace OrleansChat.Tests.Bench;
 
 public sealed class StepMathTests
 {

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Orleans.Chat.Edge;
-using Orleans.Chat.Silo.Options;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Edge;
+using OrleansChat.Silo.Options;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Cluster;
+namespace OrleansChat.Tests.Cluster;
 
 /// <summary>
 /// Docker cannot run here, so the compose stack is checked offline: the schema (docker-compose
@@ -74,7 +74,7 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void The_compose_fallback_signing_key_is_the_one_nodes_refuse_without_dev_tokens()
     {
-        Assert.Contains($"Chat__Auth__SigningKey: ${{CHAT_SIGNING_KEY:-{Orleans.Chat.Edge.AuthOptionsValidator.ComposeSampleKey}}}", Compose);
+        Assert.Contains($"Chat__Auth__SigningKey: ${{CHAT_SIGNING_KEY:-{OrleansChat.Edge.AuthOptionsValidator.ComposeSampleKey}}}", Compose);
     }
 
     [Fact]

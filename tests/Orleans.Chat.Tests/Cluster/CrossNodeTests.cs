@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Cluster;
+namespace OrleansChat.Tests.Cluster;
 
 /// <summary>Users on different nodes chat as if on one: through nginx (ip_hash spread by source address) and directly.</summary>
 [Collection(ClusterCollection.Name)]

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Orleans.Chat.Tests.Cluster;
+namespace OrleansChat.Tests.Cluster;
 
 /// <summary>kill -9 of a node while clients on every node keep sending.</summary>
 [Collection(ClusterCollection.Name)]

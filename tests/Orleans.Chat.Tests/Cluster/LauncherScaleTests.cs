@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Orleans.Chat.Tests.Cluster;
+namespace OrleansChat.Tests.Cluster;
 
 /// <summary>The local launcher itself (scripts/cluster.sh): start, status, health, scale up and down under traffic, stop.</summary>
 [Collection(ClusterCollection.Name)]

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Orleans.Chat.Tests.Cluster;
+namespace OrleansChat.Tests.Cluster;
 
 /// <summary>Every node restarted in turn (SIGTERM: drain, then leave) while clients on all of them keep sending.</summary>
 [Collection(ClusterCollection.Name)]

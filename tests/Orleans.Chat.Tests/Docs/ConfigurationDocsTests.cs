@@ -1,7 +1,7 @@
 using System.Reflection;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Docs;
+namespace OrleansChat.Tests.Docs;
 
 /// <summary>The README's configuration table is checked against the options classes, so it cannot drift.</summary>
 public sealed class ConfigurationDocsTests

@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Edge;
+namespace OrleansChat.Tests.Edge;
 
 [Collection(EdgeNodeCollection.Name)]
 public sealed class AuthEndToEndTests(EdgeNodeFixture node)

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Edge;
+namespace OrleansChat.Tests.Edge;
 
 /// <summary>A node at <c>Chat:Edge:MaxConnections</c> refuses the next WebSocket with a 503 and keeps serving the ones it has.</summary>
 public sealed class ConnectionLimitTests

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Edge;
+namespace OrleansChat.Tests.Edge;
 
 /// <summary>SIGTERM drains a node while it still runs: its clients are asked to move and keep being served until they do.</summary>
 public sealed class DrainTests

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Edge;
+namespace OrleansChat.Tests.Edge;
 
 /// <summary>The operators' port: the cluster view always, the Orleans Dashboard only while it is switched on.</summary>
 public sealed class InternalPortTests

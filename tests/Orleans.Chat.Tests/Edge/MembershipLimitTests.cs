@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Edge;
+namespace OrleansChat.Tests.Edge;
 
 /// <summary>Direct conversations have an allowance of their own: strangers filling it cannot stop a user joining rooms.</summary>
 public sealed class MembershipLimitTests

@@ -1,7 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Orleans.Chat.Tests.Grains;
+namespace OrleansChat.Tests.Grains;
 
 /// <summary>
 /// The grain test cluster's storage: memory storage that refuses every write of a grain whose key

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Users;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Tests.Grains;
+namespace OrleansChat.Tests.Grains;
 
 /// <summary>An edge node stand-in that records what grains send it.</summary>
 public sealed class FakeNode : IChatNode

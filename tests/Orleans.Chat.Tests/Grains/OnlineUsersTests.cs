@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Grains.Users;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Users;
+using OrleansChat.Grains.Users;
+using OrleansChat.Nodes;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 using Orleans.TestingHost;
 
-namespace Orleans.Chat.Tests.Grains;
+namespace OrleansChat.Tests.Grains;
 
 [Collection(ChatClusterCollection.Name)]
 public sealed class OnlineUsersTests(ChatClusterFixture fixture)

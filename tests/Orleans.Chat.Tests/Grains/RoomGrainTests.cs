@@ -1,11 +1,11 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Users;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Grains;
+namespace OrleansChat.Tests.Grains;
 
 [Collection(ChatClusterCollection.Name)]
 public sealed class RoomGrainTests(ChatClusterFixture fixture)

@@ -1,17 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Grains.Membership;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Grains.Users;
-using Orleans.Chat.Silo.Persistence.Memory;
-using Orleans.Chat.Storage;
-using Orleans.Chat.Tests.Grains;
+using OrleansChat.Grains.Membership;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Grains.Users;
+using OrleansChat.Silo.Persistence.Memory;
+using OrleansChat.Storage;
+using OrleansChat.Tests.Grains;
 using Orleans.Storage;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>An in-process Orleans test cluster with the chat grains, memory grain storage and the memory message store.</summary>
 public sealed class ChatClusterFixture : IAsyncLifetime

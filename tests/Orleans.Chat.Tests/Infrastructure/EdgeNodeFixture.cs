@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>One embedded node process shared by the end-to-end tests of a collection; tests keep apart by unique names.</summary>
 public sealed class EdgeNodeFixture : IAsyncLifetime

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>
 /// A real WebSocketEdge node in its own process, on free ports of 127.0.0.1: the same binary and

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 public static class Ports
 {

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 public static class RepoPaths
 {

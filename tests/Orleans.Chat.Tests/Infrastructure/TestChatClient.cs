@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>
 /// The official .NET SignalR client against a real node, recording every event as raw JSON so tests

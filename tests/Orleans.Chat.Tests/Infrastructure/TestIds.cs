@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Tests.Infrastructure;
+namespace OrleansChat.Tests.Infrastructure;
 
 /// <summary>Fresh user and room names per test, so tests sharing a node or cluster never see each other.</summary>
 public static class TestIds

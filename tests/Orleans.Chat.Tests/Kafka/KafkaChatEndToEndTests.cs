@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>Two real chat nodes forming one cluster whose room event streams run on Kafka.</summary>
 [Collection(KafkaCollection.Name)]

@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Edge.Hosting;
-using Orleans.Chat.Edge.Hubs;
+using OrleansChat.Edge.Hosting;
+using OrleansChat.Edge.Hubs;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>
 /// A real chat node (edge + co-hosted silo) on free loopback ports, its streams on Kafka. The

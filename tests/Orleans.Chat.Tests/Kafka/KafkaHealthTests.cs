@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Orleans.Chat.Tests.Cluster.Infrastructure;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Cluster.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>/health of a node whose room events go through Kafka follows Kafka going away and coming back.</summary>
 public sealed class KafkaHealthTests

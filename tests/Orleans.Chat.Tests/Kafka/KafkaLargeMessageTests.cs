@@ -1,8 +1,8 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>Many long messages at once in one room: the room's stream batches must stay under Kafka's record limit.</summary>
 [Collection(KafkaCollection.Name)]

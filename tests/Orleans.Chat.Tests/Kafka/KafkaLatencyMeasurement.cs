@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Silo.Persistence.Memory;
-using Orleans.Chat.Storage;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Users;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Silo.Persistence.Memory;
+using OrleansChat.Storage;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>
 /// Publish→deliver latency of one stream event, Kafka provider against memory streams, in one run

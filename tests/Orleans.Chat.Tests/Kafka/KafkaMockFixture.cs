@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>One mock Kafka for the Kafka tests; each test takes its own topic and consumer group.</summary>
 public sealed class KafkaMockFixture : IDisposable

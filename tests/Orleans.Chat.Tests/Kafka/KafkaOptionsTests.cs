@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Streaming.Kafka;
+using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 public sealed class KafkaOptionsTests
 {

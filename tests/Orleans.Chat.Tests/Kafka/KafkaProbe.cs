@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Streams;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>A test event: a number in a per-stream sequence and the moment it was published.</summary>
 [GenerateSerializer, Immutable, Alias("test.ProbeEvent")]

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Silo.Streaming.Kafka;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Silo.Streaming.Kafka;
+using OrleansChat.Tests.Infrastructure;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>The Kafka stream provider on a two-silo test cluster against librdkafka's mock cluster.</summary>
 [Collection(KafkaCollection.Name)]

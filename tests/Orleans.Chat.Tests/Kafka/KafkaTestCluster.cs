@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Chat.Silo.Persistence.Memory;
-using Orleans.Chat.Silo.Streaming.Kafka;
-using Orleans.Chat.Storage;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Silo.Persistence.Memory;
+using OrleansChat.Silo.Streaming.Kafka;
+using OrleansChat.Storage;
+using OrleansChat.Tests.Infrastructure;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>Where a test cluster's streams go: a mock cluster, a fresh topic and a consumer group.</summary>
 public sealed record KafkaTarget(string BootstrapServers, string Topic, string ConsumerGroup, int Partitions = 4)

@@ -1,11 +1,11 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Grains;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Grains;
+using OrleansChat.Tests.Infrastructure;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Kafka;
+namespace OrleansChat.Tests.Kafka;
 
 /// <summary>Kafka goes away under a running two-silo chat cluster and comes back.</summary>
 public sealed class KafkaUnreachableTests

@@ -1,10 +1,10 @@
-using Orleans.Chat.Grains.Users;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Grains.Users;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 using Orleans.Runtime;
 using Orleans.Storage;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>
 /// What the "chat" grain storage of each durable store must do, written once: state survives a

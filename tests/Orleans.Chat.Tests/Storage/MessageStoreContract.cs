@@ -1,9 +1,9 @@
-using Orleans.Chat.Messages;
-using Orleans.Chat.Storage;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Messages;
+using OrleansChat.Storage;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>
 /// What every <see cref="IMessageStore"/> must do, written once; each store runs it through a

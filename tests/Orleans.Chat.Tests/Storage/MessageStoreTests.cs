@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Chat.Silo.Persistence.Memory;
-using Orleans.Chat.Silo.Persistence.Redis;
-using Orleans.Chat.Storage;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Silo.Persistence.Memory;
+using OrleansChat.Silo.Persistence.Redis;
+using OrleansChat.Storage;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 public sealed class MemoryMessageStoreTests : MessageStoreContract
 {

@@ -1,9 +1,9 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Silo.Persistence.Mongo;
+using OrleansChat.Messages;
+using OrleansChat.Silo.Persistence.Mongo;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>The message documents, filters and indexes the MongoDB message store sends, checked without a server.</summary>
 public sealed class MongoMessageDocumentsTests

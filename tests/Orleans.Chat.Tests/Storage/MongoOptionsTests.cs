@@ -2,12 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
-using Orleans.Chat.Silo.Options;
-using Orleans.Chat.Silo.Persistence.Mongo;
+using OrleansChat.Silo.Options;
+using OrleansChat.Silo.Persistence.Mongo;
 using Orleans.Hosting;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>MongoDB settings: errors name the key at fault, secrets never reach a log line.</summary>
 public sealed class MongoOptionsTests

@@ -1,10 +1,10 @@
 using MongoDB.Bson;
-using Orleans.Chat.Grains.Rooms;
-using Orleans.Chat.Grains.Users;
-using Orleans.Chat.Silo.Persistence.Mongo;
+using OrleansChat.Grains.Rooms;
+using OrleansChat.Grains.Users;
+using OrleansChat.Silo.Persistence.Mongo;
 using Orleans.Serialization;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>Grain state → BSON document → grain state, without a server: the mapping the MongoDB grain storage relies on.</summary>
 public sealed class MongoStateDocumentTests

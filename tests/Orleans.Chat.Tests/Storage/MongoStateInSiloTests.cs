@@ -1,10 +1,10 @@
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Silo.Persistence.Mongo;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Rooms;
+using OrleansChat.Silo.Persistence.Mongo;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>
 /// The stream pub-sub keeps grain references and grain ids in its state. Inside a silo, the JSON

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Orleans.Chat.Silo.Options;
+using OrleansChat.Silo.Options;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>The MongoDB settings table of docs/storage.md is checked against the options class, so the two cannot drift.</summary>
 public sealed partial class StorageDocsTests

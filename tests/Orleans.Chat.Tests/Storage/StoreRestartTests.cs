@@ -1,9 +1,9 @@
 using MongoDB.Driver;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 
-namespace Orleans.Chat.Tests.Storage;
+namespace OrleansChat.Tests.Storage;
 
 /// <summary>
 /// What a user notices of a durable store: after every node restarted, the room still has its

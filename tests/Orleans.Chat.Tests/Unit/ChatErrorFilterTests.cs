@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Messages;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Messages;
 using Orleans.Runtime;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 /// <summary>What a client is told when a hub call fails.</summary>
 public sealed class ChatErrorFilterTests

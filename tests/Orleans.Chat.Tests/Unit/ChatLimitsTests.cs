@@ -1,6 +1,6 @@
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class ChatLimitsTests
 {

@@ -1,7 +1,7 @@
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Users;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class LocalRoutesTests
 {

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Chat.Grains.Nodes;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Nodes;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Users;
+using OrleansChat.Grains.Nodes;
+using OrleansChat.Messages;
+using OrleansChat.Nodes;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class NodeOutboxTests
 {

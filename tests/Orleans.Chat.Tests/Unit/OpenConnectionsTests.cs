@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Chat.Edge.Cluster;
-using Orleans.Chat.Messages;
+using OrleansChat.Edge.Cluster;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class OpenConnectionsTests
 {

@@ -2,15 +2,15 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Chat.Edge.Hubs;
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Rooms;
-using Orleans.Chat.Tests.Grains;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Users;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Messages;
+using OrleansChat.Rooms;
+using OrleansChat.Tests.Grains;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Users;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 /// <summary>The node's per-room feeds against stand-in rooms whose answers the test controls.</summary>
 public sealed class RoomFeedsTests

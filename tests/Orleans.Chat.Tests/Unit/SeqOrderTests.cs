@@ -1,7 +1,7 @@
-using Orleans.Chat.Edge.Routing;
-using Orleans.Chat.Messages;
+using OrleansChat.Edge.Routing;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class SeqOrderTests
 {

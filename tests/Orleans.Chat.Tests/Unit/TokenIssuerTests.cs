@@ -2,11 +2,11 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Orleans.Chat.Edge.Auth;
-using Orleans.Chat.Edge;
-using Orleans.Chat.Silo.Options;
+using OrleansChat.Edge.Auth;
+using OrleansChat.Edge;
+using OrleansChat.Silo.Options;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class TokenIssuerTests
 {

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Chat.Edge;
-using Orleans.Chat.Edge.RateLimiting;
+using OrleansChat.Edge;
+using OrleansChat.Edge.RateLimiting;
 
-namespace Orleans.Chat.Tests.Unit;
+namespace OrleansChat.Tests.Unit;
 
 public sealed class UserRateLimiterTests
 {

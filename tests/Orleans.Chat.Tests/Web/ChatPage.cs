@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Web;
+namespace OrleansChat.Tests.Web;
 
 /// <summary>
 /// The chat page as a person uses it: through labelled inputs and buttons, reading what is on screen.

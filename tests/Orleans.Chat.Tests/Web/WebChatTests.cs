@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Web;
+namespace OrleansChat.Tests.Web;
 
 /// <summary>The web page at <c>/</c>, driven in headless Chromium against a real node.</summary>
 [Collection(WebCollection.Name)]

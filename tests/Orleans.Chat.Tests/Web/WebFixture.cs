@@ -1,7 +1,7 @@
 using Microsoft.Playwright;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Web;
+namespace OrleansChat.Tests.Web;
 
 /// <summary>
 /// One real node and one headless Chromium for the web page tests. The browser is the machine's own

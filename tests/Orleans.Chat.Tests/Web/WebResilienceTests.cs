@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Web;
+namespace OrleansChat.Tests.Web;
 
 /// <summary>The page across a lost connection, and edits and deletes seen from another tab.</summary>
 [Collection(WebCollection.Name)]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Orleans.Chat.Silo.Persistence.Mongo;
+using OrleansChat.Silo.Persistence.Mongo;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 

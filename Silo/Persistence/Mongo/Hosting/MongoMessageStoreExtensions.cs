@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Orleans.Chat.Silo.Persistence.Mongo;
-using Orleans.Chat.Storage;
+using OrleansChat.Silo.Persistence.Mongo;
+using OrleansChat.Storage;
 
 namespace Orleans.Hosting;
 

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>How to reach MongoDB and when a write counts as done; shared by grain storage and the message store.</summary>
 public class MongoConnectionOptions

@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// Makes connection strings safe to log: the password of the user-info part and the values of

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MongoDB.Bson;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>Brings a stored state document written by an older <see cref="MongoGrainStorageOptions.StateVersion"/> up to date, in place.</summary>
 public delegate void MongoStateUpgrade(string stateName, int storedVersion, BsonDocument state);

@@ -1,6 +1,6 @@
 using MongoDB.Driver;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// Checks MongoDB options and names the key that is wrong. The caller says how keys are spelled:

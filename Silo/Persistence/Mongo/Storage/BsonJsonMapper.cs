@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// Maps JSON (as written by System.Text.Json) to BSON and back, so grain state is stored as a real

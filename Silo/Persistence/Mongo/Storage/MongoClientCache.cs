@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MongoDB.Driver;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// One <see cref="MongoClient"/> per connection: a client owns a connection pool and server

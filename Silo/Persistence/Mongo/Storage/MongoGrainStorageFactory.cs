@@ -6,7 +6,7 @@ using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>Builds the named provider from its named options and the services of the silo.</summary>
 public static class MongoGrainStorageFactory

@@ -1,8 +1,8 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Orleans.Chat.Messages;
+using OrleansChat.Messages;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// The stored form of a message, <c>{ _id, roomId, seq, senderId, clientMsgId, text?, sentAt, editedAt?, deleted }</c>,

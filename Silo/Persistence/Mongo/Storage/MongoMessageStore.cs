@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Orleans.Chat.Messages;
-using Orleans.Chat.Storage;
+using OrleansChat.Messages;
+using OrleansChat.Storage;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// History in MongoDB, one document per message. Uniqueness is the server's job (see

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
 
-namespace Orleans.Chat.Silo.Persistence.Mongo;
+namespace OrleansChat.Silo.Persistence.Mongo;
 
 /// <summary>
 /// The stored form of one grain's state: <c>{ _id: grainId, etag, v, state: {…}, updatedAt }</c>,

@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections.Client;
 
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// Client sockets bound to a chosen 127.A.B.x source address. nginx's ip_hash hashes only the first

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using Orleans.Chat.Tests.Infrastructure;
-using Orleans.Chat.Tests.Storage.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
+using OrleansChat.Tests.Storage.Infrastructure;
 
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// A real local cluster as <c>scripts/cluster.sh</c> runs it: a private Redis (membership, grain

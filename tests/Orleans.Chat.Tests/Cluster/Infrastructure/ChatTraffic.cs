@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// Users who all share some rooms and keep sending while the test breaks the cluster, then the

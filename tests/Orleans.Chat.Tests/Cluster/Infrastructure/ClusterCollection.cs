@@ -1,4 +1,4 @@
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// The cluster tests run one after another and apart from the other collections: each runs several

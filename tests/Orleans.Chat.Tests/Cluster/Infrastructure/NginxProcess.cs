@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
 /// A private nginx (its own prefix under the temp folder) running the product's template, rendered

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Orleans.Chat.Tests.Cluster.Infrastructure;
+namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>Waiting on a condition with a deadline (never a fixed sleep).</summary>
 public static class Poll

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
-using Orleans.Chat.Silo.Persistence.Mongo;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Silo.Persistence.Mongo;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Storage.Infrastructure;
+namespace OrleansChat.Tests.Storage.Infrastructure;
 
 /// <summary>
 /// A throw-away database on the MongoDB at <c>MONGO_URL</c>, dropped afterwards. Inert where the

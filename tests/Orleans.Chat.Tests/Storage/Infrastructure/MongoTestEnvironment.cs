@@ -1,7 +1,7 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Orleans.Chat.Tests.Storage.Infrastructure;
+namespace OrleansChat.Tests.Storage.Infrastructure;
 
 /// <summary>
 /// MongoDB cannot run on the build machines, so tests against a real one run only where
@@ -42,7 +42,7 @@ public sealed class RequiresMongoAttribute : Attribute;
 /// when <c>MONGO_URL</c> is unset.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-[XunitTestCaseDiscoverer("Orleans.Chat.Tests.Storage.Infrastructure.StoreFactDiscoverer", "Orleans.Chat.Tests")]
+[XunitTestCaseDiscoverer("OrleansChat.Tests.Storage.Infrastructure.StoreFactDiscoverer", "Orleans.Chat.Tests")]
 public sealed class StoreFactAttribute : FactAttribute;
 
 public sealed class StoreFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer

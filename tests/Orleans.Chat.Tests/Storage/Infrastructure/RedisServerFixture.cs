@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Orleans.Chat.Silo.Persistence.Redis;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Silo.Persistence.Redis;
+using OrleansChat.Tests.Infrastructure;
 
-namespace Orleans.Chat.Tests.Storage.Infrastructure;
+namespace OrleansChat.Tests.Storage.Infrastructure;
 
 /// <summary>
 /// A private redis-server on a free port, without persistence, stopped with the fixture. Redis can

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Driver;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 using Orleans.Storage;
 
-namespace Orleans.Chat.Tests.Storage.Infrastructure;
+namespace OrleansChat.Tests.Storage.Infrastructure;
 
 /// <summary>Store settings of a node on the private Redis, as <c>Chat:*</c> configuration.</summary>
 public static class StoreSettings

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Chat.Tests.Infrastructure;
+using OrleansChat.Tests.Infrastructure;
 using Orleans.Hosting;
 
-namespace Orleans.Chat.Tests.Storage.Infrastructure;
+namespace OrleansChat.Tests.Storage.Infrastructure;
 
 /// <summary>
 /// A real silo host configured exactly as the product configures it (<c>AddChatSilo</c>), with a
