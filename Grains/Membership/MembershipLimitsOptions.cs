@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace OrleansChat.Grains.Membership;
 
 /// <summary>
@@ -22,28 +20,4 @@ public sealed class MembershipLimitsOptions
     /// with anyone, so strangers filling this allowance must not stop the user joining rooms. Default 5 000.
     /// </summary>
     public int MaxDirectRoomsPerUser { get; set; } = 5_000;
-}
-
-public sealed class MembershipLimitsOptionsValidator : IValidateOptions<MembershipLimitsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MembershipLimitsOptions options)
-    {
-        var errors = new List<string>();
-        if (options.MaxMembersPerRoom is < 2 or > 100_000)
-        {
-            errors.Add($"{MembershipLimitsOptions.Section}:MaxMembersPerRoom must be between 2 (a direct room) and 100000 (was {options.MaxMembersPerRoom})");
-        }
-
-        if (options.MaxRoomsPerUser is < 1 or > 100_000)
-        {
-            errors.Add($"{MembershipLimitsOptions.Section}:MaxRoomsPerUser must be between 1 and 100000 (was {options.MaxRoomsPerUser})");
-        }
-
-        if (options.MaxDirectRoomsPerUser is < 1 or > 100_000)
-        {
-            errors.Add($"{MembershipLimitsOptions.Section}:MaxDirectRoomsPerUser must be between 1 and 100000 (was {options.MaxDirectRoomsPerUser})");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

@@ -54,10 +54,3 @@ public static class MongoConnectionString
             return equals >= 0 && SecretOptions.Contains(name, StringComparer.OrdinalIgnoreCase) ? $"{name}={Mask}" : pair;
         }));
 }
-
-/// <summary>Redacts the connection string when Orleans logs the options of a provider.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class RedactMongoConnectionStringAttribute : RedactAttribute
-{
-    public override string Redact(object? value) => MongoConnectionString.Redact(value as string);
-}

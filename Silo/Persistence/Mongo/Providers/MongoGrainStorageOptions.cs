@@ -1,10 +1,6 @@
 using System.Text.Json;
-using MongoDB.Bson;
 
 namespace OrleansChat.Silo.Persistence.Mongo;
-
-/// <summary>Brings a stored state document written by an older <see cref="MongoGrainStorageOptions.StateVersion"/> up to date, in place.</summary>
-public delegate void MongoStateUpgrade(string stateName, int storedVersion, BsonDocument state);
 
 /// <summary>Options of one named MongoDB grain storage provider.</summary>
 public sealed class MongoGrainStorageOptions : MongoConnectionOptions
@@ -27,11 +23,4 @@ public sealed class MongoGrainStorageOptions : MongoConnectionOptions
     /// <c>SystemTextJsonGrainStorageSerializerOptions</c>, which know grain references and stream ids.
     /// </summary>
     public JsonSerializerOptions? JsonSerializerOptions { get; set; }
-}
-
-/// <summary>Options of the MongoDB message store.</summary>
-public sealed class MongoMessageStoreOptions : MongoConnectionOptions
-{
-    /// <summary>Collection of messages. Default <c>messages</c>.</summary>
-    public string MessagesCollection { get; set; } = "messages";
 }

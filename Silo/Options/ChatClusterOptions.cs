@@ -1,14 +1,5 @@
 namespace OrleansChat.Silo.Options;
 
-public enum ClusteringMode
-{
-    /// <summary>A single silo on this machine; no outside service.</summary>
-    Localhost,
-
-    /// <summary>Cluster membership in Redis (<see cref="RedisOptions.ConnectionString"/>).</summary>
-    Redis,
-}
-
 /// <summary>How this node's silo finds the others. Section <c>Chat:Cluster</c>.</summary>
 public sealed class ChatClusterOptions
 {
@@ -34,13 +25,4 @@ public sealed class ChatClusterOptions
 
     /// <summary>Listen on every interface instead of only <see cref="AdvertisedAddress"/> (containers behind NAT). Default false.</summary>
     public bool ListenOnAnyAddress { get; set; }
-}
-
-/// <summary>Redis used for membership and, when chosen, for storage. Section <c>Chat:Redis</c>.</summary>
-public sealed class RedisOptions
-{
-    public const string Section = "Chat:Redis";
-
-    /// <summary>StackExchange.Redis connection string. Default <c>localhost:6379</c>.</summary>
-    public string ConnectionString { get; set; } = "localhost:6379";
 }

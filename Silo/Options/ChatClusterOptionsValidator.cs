@@ -42,11 +42,3 @@ public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOp
         }
     }
 }
-
-public sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
-{
-    public ValidateOptionsResult Validate(string? name, RedisOptions options) =>
-        string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? ValidateOptionsResult.Fail($"{RedisOptions.Section}:ConnectionString must not be empty")
-            : ValidateOptionsResult.Success;
-}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansChat.Edge;
+
+public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EdgeOptions options)
+    {
+        var errors = new List<string>();
+        if (options.NodeRenewInterval <= TimeSpan.Zero || options.NodeRenewInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"{EdgeOptions.Section}:NodeRenewInterval must be between 0 and 10 s so the directory (15 s expiry) keeps the node (was {options.NodeRenewInterval})");
+        }
+
+        if (options.ResubscribeInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{EdgeOptions.Section}:ResubscribeInterval must be at least 1 s (was {options.ResubscribeInterval})");
+        }
+
+        if (options.MaxConnections < 1)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxConnections must be positive (was {options.MaxConnections})");
+        }
+
+        if (options.MaxConnectionsPerUser < 1)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxConnectionsPerUser must be positive (was {options.MaxConnectionsPerUser})");
+        }
+
+        if (options.InternalPort is < 0 or > 65535)
+        {
+            errors.Add($"{EdgeOptions.Section}:InternalPort must be 0 (off) or a port up to 65535 (was {options.InternalPort})");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromSeconds(20))
+        {
+            errors.Add($"{EdgeOptions.Section}:DrainTimeout must be between 0 and 20 s, inside the host's shutdown timeout (was {options.DrainTimeout})");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
