@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using OrleansChat;
 using OrleansChat.Grains.Membership;
 using OrleansChat.Grains.Nodes;
 using OrleansChat.Grains.Users;
@@ -21,23 +18,21 @@ public static class ChatSiloExtensions
     public static IHostApplicationBuilder AddChatSilo(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var cluster = Bind(configuration, ChatClusterOptions.Section, new ChatClusterOptionsValidator());
-        var redis = Bind(configuration, RedisOptions.Section, new RedisOptionsValidator());
-        var store = Bind<StoreOptions>(configuration, StoreOptions.Section, null);
-        var detection = Bind(configuration, FailureDetectionOptions.Section, new FailureDetectionOptionsValidator());
-        var limits = Bind(configuration, MembershipLimitsOptions.Section, new MembershipLimitsOptionsValidator());
+        var services = builder.Services;
+        services.AddValidatedOptions<ChatClusterOptions, ChatClusterOptionsValidator>(configuration, ChatClusterOptions.Section);
+        services.AddValidatedOptions<RedisOptions, RedisOptionsValidator>(configuration, RedisOptions.Section);
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration, StoreOptions.Section);
+        services.AddValidatedOptions<StreamsOptions, StreamsOptionsValidator>(configuration, StreamsOptions.Section);
+        services.AddValidatedOptions<FailureDetectionOptions, FailureDetectionOptionsValidator>(configuration, FailureDetectionOptions.Section);
+        services.AddValidatedOptions<MembershipLimitsOptions, MembershipLimitsOptionsValidator>(configuration, MembershipLimitsOptions.Section);
 
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(cluster));
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(redis));
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(store));
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(limits));
-
+        var shape = SiloShape.Read(configuration);
         builder.UseOrleans(silo =>
         {
             silo.AddChatGrainServices();
-            ClusteringSetup.Configure(silo, cluster, redis, detection);
-            StoreSetup.Configure(silo, configuration, store, redis);
-            StreamsSetup.Configure(silo, configuration);
+            ClusteringSetup.Configure(silo, shape.Clustering);
+            StoreSetup.Configure(silo, configuration, shape.Store);
+            StreamsSetup.Configure(silo, configuration, shape.Streams);
         });
 
         return builder;
@@ -47,26 +42,13 @@ public static class ChatSiloExtensions
     public static ISiloBuilder AddChatGrainServices(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton(Microsoft.Extensions.Options.Options.Create(new MembershipLimitsOptions()));
+
+        // Defaults where the host binds no Chat:Limits section (grain tests on the test cluster).
+        silo.Services.AddOptions<MembershipLimitsOptions>();
         silo.Services.AddSingleton<NodeList>();
         silo.Services.AddSingleton<NodeOutbox>();
         silo.Services.AddSingleton<OnlineUsers>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<OnlineUsers>());
         return silo;
-    }
-
-    /// <summary>Binds a section now (the silo's shape depends on it) and fails with the config keys at fault.</summary>
-    internal static T Bind<T>(IConfiguration configuration, string section, IValidateOptions<T>? validator)
-        where T : class, new()
-    {
-        var options = new T();
-        configuration.GetSection(section).Bind(options);
-        var result = validator?.Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
-        if (result is { Failed: true })
-        {
-            throw new OptionsValidationException(section, typeof(T), result.Failures ?? []);
-        }
-
-        return options;
     }
 }

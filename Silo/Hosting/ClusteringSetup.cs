@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Options;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using StackExchange.Redis;
@@ -11,28 +13,50 @@ namespace OrleansChat.Silo.Hosting;
 /// <summary>Cluster membership: localhost for the embedded node, Redis for a cluster of nodes.</summary>
 internal static class ClusteringSetup
 {
-    public static void Configure(ISiloBuilder silo, ChatClusterOptions cluster, RedisOptions redis, FailureDetectionOptions detection)
+    public static void Configure(ISiloBuilder silo, ClusteringMode clustering)
     {
-        silo.Configure<ClusterOptions>(o =>
+        var services = silo.Services;
+        services.AddOptions<ClusterOptions>().Configure<IOptions<ChatClusterOptions>>((o, chat) =>
         {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
+            o.ClusterId = chat.Value.ClusterId;
+            o.ServiceId = chat.Value.ServiceId;
         });
 
-        switch (cluster.Clustering)
+        switch (clustering)
         {
             case ClusteringMode.Localhost:
-                // Localhost clustering binds loopback itself; no endpoint configuration to add.
-                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, null, cluster.ServiceId, cluster.ClusterId);
+                // The single silo is its own primary: Orleans takes the primary's endpoint from EndpointOptions below.
+                silo.UseLocalhostClustering();
+                services.AddOptions<EndpointOptions>().Configure<IOptions<ChatClusterOptions>>((o, chat) =>
+                {
+                    o.AdvertisedIPAddress = IPAddress.Loopback;
+                    o.SiloPort = chat.Value.SiloPort;
+                    o.GatewayPort = chat.Value.GatewayPort;
+                });
                 break;
             case ClusteringMode.Redis:
-                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisConfiguration(redis));
-                silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
-                TuneFailureDetection(silo, detection);
+                silo.UseRedisClustering(_ => { });
+                services.AddOptions<RedisClusteringOptions>().Configure<IOptions<RedisOptions>>((o, redis) =>
+                    o.ConfigurationOptions = RedisConfiguration(redis.Value));
+                services.AddOptions<EndpointOptions>().Configure<IOptions<ChatClusterOptions>>((o, chat) => ConfigureEndpoints(o, chat.Value));
+                TuneFailureDetection(services);
                 break;
             default:
                 throw new OptionsValidationException(ChatClusterOptions.Section, typeof(ChatClusterOptions),
-                    [$"{ChatClusterOptions.Section}:Clustering '{cluster.Clustering}' is not available in this build"]);
+                    [$"{ChatClusterOptions.Section}:Clustering '{clustering}' is not available in this build"]);
+        }
+    }
+
+    private static void ConfigureEndpoints(EndpointOptions endpoints, ChatClusterOptions cluster)
+    {
+        endpoints.AdvertisedIPAddress = IPAddress.Parse(cluster.AdvertisedAddress);
+        endpoints.SiloPort = cluster.SiloPort;
+        endpoints.GatewayPort = cluster.GatewayPort;
+        if (cluster.ListenOnAnyAddress)
+        {
+            // Behind container NAT the advertised address is not an interface of this host.
+            endpoints.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.SiloPort);
+            endpoints.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, cluster.GatewayPort);
         }
     }
 
@@ -41,10 +65,11 @@ internal static class ClusteringSetup
     /// time is the probe period times the missed-probe limit. With the defaults (1 s x 3) a dead
     /// silo is declared dead about 2-3 s after it stopped, and its grains reactivate elsewhere.
     /// </summary>
-    private static void TuneFailureDetection(ISiloBuilder silo, FailureDetectionOptions detection)
+    private static void TuneFailureDetection(IServiceCollection services)
     {
-        silo.Configure<ClusterMembershipOptions>(o =>
+        services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<FailureDetectionOptions>>((o, options) =>
         {
+            var detection = options.Value;
             o.ProbeTimeout = detection.ProbeTimeout;
             o.NumMissedProbesLimit = detection.MissedProbesLimit;
             o.NumVotesForDeathDeclaration = detection.VotesForDeath;
@@ -57,7 +82,8 @@ internal static class ClusteringSetup
             // Dead entries of killed local nodes pile up otherwise; an hour of history is plenty.
             o.DefunctSiloExpiration = TimeSpan.FromHours(1);
         });
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = detection.ResponseTimeout);
+        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<FailureDetectionOptions>>((o, detection) =>
+            o.ResponseTimeout = detection.Value.ResponseTimeout);
     }
 
     private static ConfigurationOptions RedisConfiguration(RedisOptions redis)

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Options;
 using OrleansChat.Silo.Persistence.Memory;
@@ -18,9 +16,9 @@ internal static class StoreSetup
     /// <summary>Grain storages the silo needs: room and user state, and the stream pub-sub's subscriptions.</summary>
     private static readonly string[] GrainStorages = [ChatNames.GrainStorage, ChatNames.PubSubStorage];
 
-    public static void Configure(ISiloBuilder silo, IConfiguration configuration, StoreOptions store, RedisOptions redis)
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration, StoreProvider provider)
     {
-        switch (store.Provider)
+        switch (provider)
         {
             case StoreProvider.Memory:
                 foreach (var name in GrainStorages)
@@ -31,21 +29,26 @@ internal static class StoreSetup
                 silo.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
                 break;
             case StoreProvider.Redis:
-                ConfigureRedis(silo, redis);
+                ConfigureRedis(silo);
                 break;
             case StoreProvider.Mongo:
-                var mongo = ChatSiloExtensions.Bind(configuration, ChatMongoOptions.Section, new ChatMongoOptionsValidator());
-                ConfigureMongo(silo, mongo);
+                silo.Services.AddValidatedOptions<ChatMongoOptions, ChatMongoOptionsValidator>(configuration, ChatMongoOptions.Section);
+                ConfigureMongo(silo);
                 break;
             default:
                 throw new OptionsValidationException(StoreOptions.Section, typeof(StoreOptions),
-                    [$"{StoreOptions.Section}:Provider '{store.Provider}' is not one of Memory, Redis, Mongo"]);
+                    [$"{StoreOptions.Section}:Provider '{provider}' is not one of Memory, Redis, Mongo"]);
         }
     }
 
-    private static void ConfigureRedis(ISiloBuilder silo, RedisOptions redis)
+    private static void ConfigureRedis(ISiloBuilder silo)
     {
-        silo.Services.TryAddSingleton(_ => new RedisConnection(redis.ConnectionString));
+        silo.AddRedisMessageStore(ob => ob.Configure<IOptions<RedisOptions>, IOptions<ClusterOptions>>((options, redis, cluster) =>
+        {
+            options.ConnectionString = redis.Value.ConnectionString;
+            options.KeyPrefix = cluster.Value.ServiceId;
+        }));
+
         foreach (var name in GrainStorages)
         {
             silo.AddRedisGrainStorage(name, ob => ob.Configure<RedisConnection>((options, connection) =>
@@ -57,30 +60,25 @@ internal static class StoreSetup
                 options.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
             }));
         }
-
-        silo.Services.AddSingleton<IMessageStore>(sp => new RedisMessageStore(
-            sp.GetRequiredService<RedisConnection>(),
-            new RedisMessageKeys(sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId),
-            sp.GetRequiredService<ILogger<RedisMessageStore>>()));
     }
 
-    private static void ConfigureMongo(ISiloBuilder silo, ChatMongoOptions mongo)
+    private static void ConfigureMongo(ISiloBuilder silo)
     {
         foreach (var name in GrainStorages)
         {
-            silo.AddMongoGrainStorage(name, options =>
+            silo.AddMongoGrainStorage(name, ob => ob.Configure<IOptions<ChatMongoOptions>>((options, mongo) =>
             {
-                options.CopyConnectionFrom(mongo);
+                options.CopyConnectionFrom(mongo.Value);
 
                 // Pub-sub state gets collections of its own, apart from the chat's room and user state.
                 options.CollectionPrefix = name == ChatNames.GrainStorage ? "grains." : "pubsub.";
-            });
+            }));
         }
 
-        silo.AddMongoMessageStore(options =>
+        silo.AddMongoMessageStore(ob => ob.Configure<IOptions<ChatMongoOptions>>((options, mongo) =>
         {
-            options.CopyConnectionFrom(mongo);
-            options.MessagesCollection = mongo.MessagesCollection;
-        });
+            options.CopyConnectionFrom(mongo.Value);
+            options.MessagesCollection = mongo.Value.MessagesCollection;
+        }));
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Options;
 using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
@@ -11,18 +13,16 @@ namespace OrleansChat.Silo.Hosting;
 /// </summary>
 internal static class StreamsSetup
 {
-    public static void Configure(ISiloBuilder silo, IConfiguration configuration)
+    public static void Configure(ISiloBuilder silo, IConfiguration configuration, StreamsProvider provider)
     {
-        var streams = ChatSiloExtensions.Bind<StreamsOptions>(configuration, StreamsOptions.Section, null);
-        switch (streams.Provider)
+        switch (provider)
         {
             case StreamsProvider.Memory:
                 silo.AddMemoryStreams(ChatNames.StreamProvider);
                 break;
             case StreamsProvider.Kafka:
-                // Bound and checked now, so a wrong setting stops the node at start with the key named.
-                ChatSiloExtensions.Bind(configuration, KafkaStreamOptions.Section, new KafkaStreamOptionsValidator());
-                silo.AddKafkaStreams(ChatNames.StreamProvider, (KafkaStreamOptions options) => configuration.GetSection(KafkaStreamOptions.Section).Bind(options));
+                // Checked when the host starts (KafkaStreamOptionsValidator), with the key named.
+                silo.AddKafkaStreams(ChatNames.StreamProvider, (OptionsBuilder<KafkaStreamOptions> ob) => ob.Bind(configuration.GetSection(KafkaStreamOptions.Section)));
                 break;
         }
     }

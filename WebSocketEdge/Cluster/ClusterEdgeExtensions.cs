@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Hubs;
 using Orleans.Dashboard;
@@ -19,15 +20,17 @@ public static class ClusterEdgeExtensions
         services.AddSingleton<IHostLifetime, DrainingLifetime>();
         services.AddHostedService<MembershipWatcher>();
 
-        var edge = Edge(builder.Configuration);
-        if (edge.InternalPort > 0)
+        // The internal port and the dashboard decide which listeners and services the host has, so
+        // they are read while it is built; EdgeOptionsValidator checks the same values at start.
+        var internalPort = builder.Configuration.GetValue<int>($"{EdgeOptions.Section}:{nameof(EdgeOptions.InternalPort)}");
+        if (internalPort > 0)
         {
-            if (edge.Dashboard)
+            if (builder.Configuration.GetValue($"{EdgeOptions.Section}:{nameof(EdgeOptions.Dashboard)}", new EdgeOptions().Dashboard))
             {
                 builder.UseOrleans(silo => silo.AddDashboard());
             }
 
-            builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), InternalUrl(builder.Configuration, edge.InternalPort)]);
+            builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), InternalUrl(builder.Configuration, internalPort)]);
         }
 
         return builder;
@@ -53,7 +56,7 @@ public static class ClusterEdgeExtensions
             return next(context);
         });
 
-        var edge = Edge(app.Configuration);
+        var edge = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value;
         if (edge.InternalPort > 0)
         {
             var internalPort = edge.InternalPort;
@@ -74,10 +77,6 @@ public static class ClusterEdgeExtensions
 
         return app;
     }
-
-    /// <summary>Read before the container is built: the internal port and the dashboard shape the host itself.</summary>
-    private static EdgeOptions Edge(IConfiguration configuration) =>
-        configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
 
     private static string[] PublicUrls(IConfiguration configuration) =>
         (configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:5000")

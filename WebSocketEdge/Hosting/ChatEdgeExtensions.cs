@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using OrleansChat.Silo.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OrleansChat.Edge.Auth;
 using OrleansChat.Edge.Health;
@@ -22,9 +23,9 @@ public static class ChatEdgeExtensions
     public static WebApplicationBuilder AddChatEdge(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(services, builder.Configuration, EdgeOptions.Section);
-        AddValidatedOptions<AuthOptions, AuthOptionsValidator>(services, builder.Configuration, AuthOptions.Section);
-        AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, builder.Configuration, RateLimitOptions.Section);
+        services.AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(builder.Configuration, EdgeOptions.Section);
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(builder.Configuration, AuthOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(builder.Configuration, RateLimitOptions.Section);
 
         services.AddSingleton<ConnectionLimit>();
         services.AddSingleton<UserConnectionLimit>();
@@ -111,12 +112,4 @@ public static class ChatEdgeExtensions
 
     internal static ClaimsPrincipal SlimPrincipal(string userId, string authenticationType) =>
         new(new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)], authenticationType, JwtRegisteredClaimNames.Sub, roleType: null));
-
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-    }
 }

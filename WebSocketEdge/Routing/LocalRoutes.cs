@@ -161,14 +161,6 @@ public sealed class LocalRoutes
         }
     }
 
-    public IReadOnlyList<string> UserIds()
-    {
-        lock (_gate)
-        {
-            return _users.Keys.ToList();
-        }
-    }
-
     private List<string> RemoveUserFromRooms(string userId, IEnumerable<string> roomIds)
     {
         var emptied = new List<string>();

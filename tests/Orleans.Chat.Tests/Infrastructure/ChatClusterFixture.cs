@@ -44,7 +44,7 @@ public sealed class ChatClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             // Limits small enough for a test to reach them with a hundred joins.
-            siloBuilder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new MembershipLimitsOptions { MaxMembersPerRoom = Limit, MaxRoomsPerUser = Limit, MaxDirectRoomsPerUser = Limit }));
+            siloBuilder.Services.Configure<MembershipLimitsOptions>(o => (o.MaxMembersPerRoom, o.MaxRoomsPerUser, o.MaxDirectRoomsPerUser) = (Limit, Limit, Limit));
             siloBuilder.AddChatGrainServices();
 
             // The sweep tests run each sweep themselves; a timer sweep between their steps would

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Kafka;
 
@@ -30,7 +31,7 @@ public sealed class KafkaOptionsTests
     }
 
     [Fact]
-    public void A_node_configured_for_Kafka_with_a_bad_setting_refuses_to_start_and_names_the_key()
+    public async Task A_node_configured_for_Kafka_with_a_bad_setting_refuses_to_start_and_names_the_key()
     {
         // No defaults: this machine's environment variables and appsettings must not decide the outcome.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -39,7 +40,11 @@ public sealed class KafkaOptionsTests
             ["Chat:Streams:Provider"] = "Kafka",
             ["Chat:Kafka:Topic"] = "",
         });
-        var error = Assert.Throws<OptionsValidationException>(() => builder.AddChatSilo());
+        builder.AddChatSilo();
+        using var host = builder.Build();
+
+        // Checked as the host starts, before the silo opens any port or connection.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync()).WaitAsync(TestIds.Timeout);
         Assert.Contains("Chat:Kafka:Topic", error.Message);
     }
 

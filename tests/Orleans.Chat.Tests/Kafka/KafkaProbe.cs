@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Streams;
+using OrleansChat.Tests.Cluster.Infrastructure;
 
 namespace OrleansChat.Tests.Kafka;
 
@@ -106,29 +107,10 @@ public static class ProbeLog
     }
 
     public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), timeout, describe);
+        Poll.UntilAsync(condition, timeout, describe, () => _changed.Task);
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var changed = _changed.Task;
-            if (await condition())
-            {
-                return;
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException($"not delivered within {timeout}: {describe()}");
-            }
-
-            // Wakes on the next recorded event; the cap re-checks conditions that do not depend on one.
-            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds))));
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe) =>
+        Poll.UntilAsync(condition, timeout, describe, () => _changed.Task);
 
     public static IEnumerable<long> LongRange(long first, long last)
     {

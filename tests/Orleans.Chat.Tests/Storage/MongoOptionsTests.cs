@@ -6,6 +6,7 @@ using OrleansChat.Silo.Options;
 using OrleansChat.Silo.Persistence.Mongo;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Storage;
 
@@ -86,7 +87,7 @@ public sealed class MongoOptionsTests
     }
 
     [Fact]
-    public void A_node_configured_for_mongo_refuses_to_start_with_bad_settings()
+    public async Task A_node_configured_for_mongo_refuses_to_start_with_bad_settings()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -95,8 +96,11 @@ public sealed class MongoOptionsTests
             ["Chat:Mongo:ConnectionString"] = "",
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => builder.AddChatSilo());
+        builder.AddChatSilo();
+        using var host = builder.Build();
 
+        // Checked as the host starts, before the silo opens any port or connection.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync()).WaitAsync(TestIds.Timeout);
         Assert.Contains("Chat:Mongo:ConnectionString must not be empty", error.Message);
     }
 }

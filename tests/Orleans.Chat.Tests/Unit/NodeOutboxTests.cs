@@ -71,7 +71,7 @@ public sealed class NodeOutboxTests
     }
 
     [Fact]
-    public async Task One_node_failing_to_take_a_call_does_not_stop_the_others()
+    public async Task One_node_failing_to_take_a_call_does_not_stop_the_others_and_its_lane_carries_on_once_it_takes_calls_again()
     {
         var broken = new RecordingNode { Fail = true };
         var healthy = new RecordingNode();
@@ -85,6 +85,13 @@ public sealed class NodeOutboxTests
 
         await healthy.WaitForEventsAsync(2);
         Assert.Equal(["u1", "u2"], healthy.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+
+        // The failed calls are gone (the node's feed fills such gaps from the room); the lane is not.
+        await broken.WaitForFailedEventsAsync(2);
+        broken.Fail = false;
+        outbox.Post("node-b", broken, Typing(room, 3));
+        await broken.WaitForEventsAsync(1);
+        Assert.Equal(["u3"], broken.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
     }
 
     private static TypingEvent Typing(string room, int user) => new(room, $"u{user}");
@@ -102,11 +109,17 @@ public sealed class NodeOutboxTests
     private sealed class RecordingNode : IChatNode
     {
         private readonly SemaphoreSlim _arrived = new(0);
+        private readonly SemaphoreSlim _failed = new(0);
         private int _calls;
+        private volatile bool _fail;
 
         public bool HoldFirstCall { get; set; }
 
-        public bool Fail { get; init; }
+        public bool Fail
+        {
+            get => _fail;
+            set => _fail = value;
+        }
 
         public TaskCompletionSource FirstCallStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -127,10 +140,20 @@ public sealed class NodeOutboxTests
             }
         }
 
+        public async Task WaitForFailedEventsAsync(int count)
+        {
+            using var cts = new CancellationTokenSource(TestIds.Timeout);
+            for (var i = 0; i < count; i++)
+            {
+                await _failed.WaitAsync(cts.Token);
+            }
+        }
+
         private Task Record(RoomEvent[] events)
         {
             if (Fail)
             {
+                _failed.Release(events.Length);
                 throw new InvalidOperationException("node unreachable");
             }
 
