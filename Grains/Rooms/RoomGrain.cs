@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Membership;
 using OrleansChat.Grains.Nodes;
+using OrleansChat.Grains.Streaming;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
@@ -15,27 +16,40 @@ public sealed partial class RoomGrain(
     IMessageStore store,
     NodeList nodeList,
     NodeOutbox outbox,
+    RoomEventRelay relay,
     IOptions<MembershipLimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often an active room saves how far its stream got; a crash republishes at most this much again.</summary>
+    private static readonly TimeSpan SavePublishedEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a deactivating room waits for the relay to publish its last events before saving where it got.</summary>
+    private static readonly TimeSpan DrainOnDeactivate = TimeSpan.FromSeconds(2);
+
     /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
     private IGrainTimer? _pruneTimer;
-    private RoomEventPublisher? _events;
+    private IGrainTimer? _saveTimer;
     private long _lastSeq;
 
     private string RoomId => this.GetPrimaryKeyString();
 
-    /// <summary>The room's event stream; live delivery stays on <see cref="Fanout"/>, which does not wait for it.</summary>
-    private RoomEventPublisher Events => _events ??= new RoomEventPublisher(this, RoomId, logger);
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lastSeq = await store.GetLastSeqAsync(RoomId, cancellationToken);
+
+        // What a previous activation stored but may not have put on the stream (it crashed, or its
+        // silo's relay could not reach the stream) goes out again, before anything this one stores.
+        if (state.State.PublishedSeq is { } published && published < _lastSeq)
+        {
+            relay.Republish(RoomId, published, _lastSeq);
+            StartSavingPublished();
+        }
+
         if (state.State.Members.Count == 0)
         {
             // No members (never joined, or all left): no node routes the room, so there is nobody to
@@ -69,6 +83,7 @@ public sealed partial class RoomGrain(
             if (creates)
             {
                 state.State.CreatedAt = time.GetUtcNow();
+                state.State.PublishedSeq ??= _lastSeq;
                 if (!ChatLimits.IsDirectRoom(RoomId))
                 {
                     state.State.Moderators.Add(userId);
@@ -84,7 +99,7 @@ public sealed partial class RoomGrain(
                     state.State.Moderators.Remove(userId);
                 }
             });
-            await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: true));
+            FanoutAndPublish(new MemberEvent(RoomId, userId, Joined: true));
         }
 
         return new JoinResult(RoomId, _lastSeq, state.State.Members.Order(StringComparer.Ordinal).ToList());
@@ -96,7 +111,7 @@ public sealed partial class RoomGrain(
         if (state.State.Members.Remove(userId))
         {
             await state.WriteOrUndoAsync(() => state.State.Members.Add(userId));
-            await FanoutAndPublishAsync(new MemberEvent(RoomId, userId, Joined: false));
+            FanoutAndPublish(new MemberEvent(RoomId, userId, Joined: false));
         }
     }
 
@@ -138,36 +153,22 @@ public sealed partial class RoomGrain(
             ? callerNodeId
             : null;
 
-        // Sends interleave (so a busy room's stream publishes batch), but seqs are handed out and
-        // stored one message at a time: the gate covers append, fan-out and queueing the publish.
-        Task published;
-        ChatMessage stored;
+        // Sends interleave with the room's reads, but seqs are handed out and stored one message at
+        // a time: the gate covers the append, the fan-out and the hand-over to the stream relay, so
+        // both get the room's events in seq order. The answer is the acknowledgement: the store
+        // holds the message; nothing downstream (nodes, stream) is waited for.
         await _appendGate.WaitAsync();
         try
         {
-            (stored, published) = await AppendAsync(senderId, clientMsgId, text, answerNode);
+            return await AppendAsync(senderId, clientMsgId, text, answerNode);
         }
         finally
         {
             _appendGate.Release();
         }
-
-        try
-        {
-            await published;
-        }
-        catch when (answerNode is not null && _nodes.TryGetValue(answerNode, out var node))
-        {
-            // Not acknowledged, so the caller delivers nothing; the stored message reaches that node's
-            // members the usual way (a retry by the client finds it stored and delivered once).
-            outbox.Post(answerNode, node, new MessageEvent(RoomId, stored));
-            throw;
-        }
-
-        return stored;
     }
 
-    private async Task<(ChatMessage Stored, Task Published)> AppendAsync(string senderId, string clientMsgId, string text, string? answerNode)
+    private async Task<ChatMessage> AppendAsync(string senderId, string clientMsgId, string text, string? answerNode)
     {
         // A stale seq can only come from a write that failed after it reached the store, or from a
         // second activation during a membership change; re-reading the room's end recovers both.
@@ -179,13 +180,11 @@ public sealed partial class RoomGrain(
             {
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
-                    var roomEvent = new MessageEvent(RoomId, message);
-                    Fanout(roomEvent, except: answerNode);
-                    return (message, Events.PublishAsync(roomEvent));
+                    FanoutAndPublish(new MessageEvent(RoomId, message), except: answerNode);
+                    return message;
                 case AppendOutcome.Duplicate when result.Message is { } original:
-                    // A retry after a failed publish: the stream may lack this message, so publish it
-                    // again (stream consumers de-duplicate by seq). Live delivery already happened.
-                    return (original, Events.PublishAsync(new MessageEvent(RoomId, original)));
+                    // A retry (its answer was lost): delivery and publishing happened with the first.
+                    return original;
                 case AppendOutcome.SeqTaken when attempt < 3:
                     LogSeqTaken(logger, RoomId, message.Seq);
                     _lastSeq = await store.GetLastSeqAsync(RoomId);
@@ -243,7 +242,7 @@ public sealed partial class RoomGrain(
 
         var edited = message with { Text = text, EditedAt = Now() };
         await store.ReplaceAsync(edited);
-        await FanoutAndPublishAsync(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
+        FanoutAndPublish(new MessageEditedEvent(RoomId, seq, text, edited.EditedAt!.Value));
         return edited;
     }
 
@@ -259,7 +258,7 @@ public sealed partial class RoomGrain(
         if (!message.Deleted)
         {
             await store.ReplaceAsync(message with { Text = null, Deleted = true });
-            await FanoutAndPublishAsync(new MessageDeletedEvent(RoomId, seq));
+            FanoutAndPublish(new MessageDeletedEvent(RoomId, seq));
         }
     }
 
@@ -320,11 +319,64 @@ public sealed partial class RoomGrain(
         }
     }
 
-    /// <summary>Stored events go live at once and onto the room's stream; the call is acknowledged only once the stream holds the event.</summary>
-    private Task FanoutAndPublishAsync(RoomEvent roomEvent)
+    /// <summary>
+    /// The one way a stored room event leaves the room: live to the subscribed nodes (but
+    /// <paramref name="except"/>, which takes it from the call's answer) and, through this silo's
+    /// relay, onto the room's stream. Neither is waited for: the store holding it is the acknowledgement.
+    /// </summary>
+    private void FanoutAndPublish(RoomEvent roomEvent, string? except = null)
     {
-        Fanout(roomEvent);
-        return Events.PublishAsync(roomEvent);
+        Fanout(roomEvent, except);
+        relay.Post(roomEvent);
+        StartSavingPublished();
+    }
+
+    private void StartSavingPublished() =>
+        _saveTimer ??= this.RegisterGrainTimer(SavePublishedAsync, SavePublishedEvery, SavePublishedEvery);
+
+    /// <summary>Every message below the relay's first waiting one is on the stream (the relay keeps each room's order).</summary>
+    private long PublishedUpTo() => relay.FirstPendingSeq(RoomId) is { } pending ? pending - 1 : _lastSeq;
+
+    /// <summary>Saves how far the stream got; stops once it caught up with the room and the save went through.</summary>
+    private async Task SavePublishedAsync(CancellationToken cancellationToken)
+    {
+        var published = PublishedUpTo();
+        if (published > (state.State.PublishedSeq ?? 0))
+        {
+            state.State.PublishedSeq = published;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        if (published == _lastSeq)
+        {
+            _saveTimer?.Dispose();
+            _saveTimer = null;
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_saveTimer is null)
+        {
+            return;
+        }
+
+        // Give the relay a moment to publish the last events, so the next activation has less to
+        // republish; what it has not published by then goes out again from the store.
+        var deadline = time.GetUtcNow() + DrainOnDeactivate;
+        while (relay.FirstPendingSeq(RoomId) is not null && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None);
+        }
+
+        try
+        {
+            await SavePublishedAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            LogSavePublishedFailed(logger, RoomId, ex);
+        }
     }
 
     private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)
@@ -339,6 +391,9 @@ public sealed partial class RoomGrain(
             _nodes.Remove(nodeId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: saving how far its event stream got failed; the next activation republishes from the last saved seq")]
+    private static partial void LogSavePublishedFailed(ILogger logger, string roomId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: seq {Seq} was already taken in the store; reloading the room's last seq")]
     private static partial void LogSeqTaken(ILogger logger, string roomId, long seq);

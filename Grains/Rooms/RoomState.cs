@@ -16,4 +16,13 @@ public sealed class RoomState
 
     [Id(2)]
     public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>
+    /// Every message up to this seq is on the room's event stream; on activation the room hands the
+    /// store's messages after it to the stream relay again. Saved now and then, so it may lag what
+    /// was published (a resume then publishes some messages twice), never lead it. Null for a room
+    /// stored before the relay existed: its history was published by the sends themselves.
+    /// </summary>
+    [Id(3)]
+    public long? PublishedSeq { get; set; }
 }

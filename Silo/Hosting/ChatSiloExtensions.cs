@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansChat.Grains.Membership;
 using OrleansChat.Grains.Nodes;
+using OrleansChat.Grains.Streaming;
 using OrleansChat.Grains.Users;
 using OrleansChat.Silo.Hosting;
 using OrleansChat.Silo.Options;
@@ -47,6 +48,7 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<MembershipLimitsOptions>();
         silo.Services.AddSingleton<NodeList>();
         silo.Services.AddSingleton<NodeOutbox>();
+        silo.Services.AddSingleton<RoomEventRelay>();
         silo.Services.AddSingleton<OnlineUsers>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<OnlineUsers>());
         return silo;

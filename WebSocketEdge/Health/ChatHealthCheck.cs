@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrleansChat.Edge.Routing;
+using OrleansChat.Grains.Streaming;
 using OrleansChat.Nodes;
 using OrleansChat.Silo.Streaming;
 using OrleansChat.Storage;
@@ -7,12 +8,14 @@ using OrleansChat.Storage;
 namespace OrleansChat.Edge.Health;
 
 /// <summary>
-/// Healthy when this node's silo answers grain calls, the node is registered, the message store
-/// answers, and so does whatever carries the room-event stream when it lives outside the cluster
-/// (Kafka): without it every send fails. Each probe is bounded so a hung dependency reports
-/// unhealthy instead of hanging /health.
+/// Healthy when this node's silo answers grain calls, the node is registered and the message store
+/// answers: that is what a send needs. The room event stream is not: sends are acknowledged once
+/// stored and the stream relay catches up later, so a stream that does not answer (Kafka down) or a
+/// relay that cannot publish makes the node <em>degraded</em> (still 200, still chosen by nginx),
+/// with the relay's lag in <c>streamLag</c>. Each probe is bounded so a hung dependency reports
+/// instead of hanging /health.
 /// </summary>
-public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store, IEnumerable<IStreamProbe> streams) : IHealthCheck
+public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store, RoomEventRelay relay, IEnumerable<IStreamProbe> streams) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
@@ -22,6 +25,7 @@ public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessag
         {
             ["node"] = node.NodeId,
             ["connections"] = node.ConnectionCount,
+            ["streamLag"] = relay.Lag,
         };
 
         if (!node.IsStarted)
@@ -56,15 +60,23 @@ public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessag
             {
                 if (!await stream.PingAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken))
                 {
-                    return HealthCheckResult.Unhealthy($"{stream.Description} does not answer", data: data);
+                    return StreamDegraded($"{stream.Description} does not answer", null, data);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return HealthCheckResult.Unhealthy($"{stream.Description} does not answer", ex, data);
+                return StreamDegraded($"{stream.Description} does not answer", ex, data);
             }
+        }
+
+        if (relay.FailingSince is { } since)
+        {
+            return StreamDegraded($"the room event stream refuses events since {since:u}", null, data);
         }
 
         return HealthCheckResult.Healthy(streams.Any() ? "silo active, store and event stream reachable" : "silo active, store reachable", data);
     }
+
+    private static HealthCheckResult StreamDegraded(string reason, Exception? exception, Dictionary<string, object> data) =>
+        HealthCheckResult.Degraded($"{reason}; sends are stored and acknowledged, the stream catches up when it is back ({data["streamLag"]} event(s) waiting)", exception, data);
 }

@@ -16,6 +16,7 @@ internal static class HealthResponse
             description = entry.Description,
             node = entry.Data?.GetValueOrDefault("node"),
             connections = entry.Data?.GetValueOrDefault("connections"),
+            streamLag = entry.Data?.GetValueOrDefault("streamLag"),
         }));
     }
 }

@@ -22,11 +22,6 @@ public sealed partial class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : I
         {
             throw new HubException(ex.Message);
         }
-        catch (RoomEventsUnavailableException ex)
-        {
-            // A service failure, but one the client can act on (retry with the same clientMsgId).
-            throw new HubException(ex.Message);
-        }
         catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
         {
             var method = invocationContext.HubMethodName;

@@ -42,7 +42,7 @@ public sealed class KafkaStreamOptions
 
     /// <summary>
     /// How long a publish may wait for Kafka to acknowledge (<c>message.timeout.ms</c>); past it the
-    /// publish fails and the chat does not acknowledge the event. Default 5 s.
+    /// publish fails and the room event relay tries it again later (sends never wait for it). Default 5 s.
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -58,7 +58,7 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         output.WriteLine($"events per provider: {events}, one at a time, poll period 20 ms for both");
         output.WriteLine(Describe("kafka ", kafkaLatencies));
         output.WriteLine(Describe("memory", memoryLatencies));
-        output.WriteLine("room Send round trip (store + publish, acknowledged):");
+        output.WriteLine("room Send round trip (acknowledged once stored):");
         output.WriteLine(Describe("kafka ", kafkaSends.Acks));
         output.WriteLine(Describe("memory", memorySends.Acks));
         output.WriteLine("send -> live fan-out (node observer) has the message:");
