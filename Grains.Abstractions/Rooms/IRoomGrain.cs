@@ -40,9 +40,9 @@ public interface IRoomGrain : IGrainWithStringKey
 
     /// <summary>
     /// Stores a message and delivers it. Idempotent on (sender, clientMsgId): a repeat returns the
-    /// message stored the first time. Returns only after the message store acknowledged the write
-    /// and the room's event stream holds the event. Interleaves with other sends (seqs are still
-    /// assigned one at a time) so that a busy room's stream publishes go out in batches.
+    /// message stored the first time. Returns once the message store acknowledged the write; live
+    /// delivery and the room's event stream follow without being waited for. Interleaves with the
+    /// room's other calls (seqs are still assigned one at a time).
     /// </summary>
     [AlwaysInterleave, Alias("Send")]
     Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
@@ -50,8 +50,7 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>
     /// <see cref="Send"/> from a hub on edge node <paramref name="nodeId"/>, which delivers the
     /// returned message to its own connections: the room leaves that node out of the fan-out, so a
-    /// send from a node other than the room's costs one message between silos fewer. If the send
-    /// fails after the message was stored, the node gets it through the fan-out after all.
+    /// send from a node other than the room's costs one message between silos fewer.
     /// </summary>
     [AlwaysInterleave, Alias("SendFromNode")]
     Task<ChatMessage> SendFromNode(string nodeId, string senderId, string clientMsgId, string text);
