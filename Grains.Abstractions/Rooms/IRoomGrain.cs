@@ -10,6 +10,13 @@ public sealed record JoinResult(
     [property: Id(1)] long LastSeq,
     [property: Id(2)] IReadOnlyList<string> Members);
 
+/// <summary>
+/// The answer to <see cref="IRoomGrain.SendFromNode"/>: the stored message, and whether the calling
+/// node is to deliver it to its own connections (the room left that node out of its fan-out).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("chat.SendReceipt")]
+public sealed record SendReceipt([property: Id(0)] ChatMessage Message, [property: Id(1)] bool ForCallerNode);
+
 /// <summary>What a node learns when it subscribes to a room: where the room's sequence stands now.</summary>
 [GenerateSerializer, Immutable, Alias("chat.RoomSubscription")]
 public sealed record RoomSubscription([property: Id(0)] string RoomId, [property: Id(1)] long LastSeq);
@@ -48,12 +55,13 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
 
     /// <summary>
-    /// <see cref="Send"/> from a hub on edge node <paramref name="nodeId"/>, which delivers the
-    /// returned message to its own connections: the room leaves that node out of the fan-out, so a
-    /// send from a node other than the room's costs one message between silos fewer.
+    /// <see cref="Send"/> from a hub on edge node <paramref name="nodeId"/>. When that node is
+    /// subscribed and not on the room's silo, the room leaves it out of the fan-out and the answer
+    /// carries its copy (<see cref="SendReceipt.ForCallerNode"/>): one message between silos fewer,
+    /// and each message reaches each node exactly one way.
     /// </summary>
     [AlwaysInterleave, Alias("SendFromNode")]
-    Task<ChatMessage> SendFromNode(string nodeId, string senderId, string clientMsgId, string text);
+    Task<SendReceipt> SendFromNode(string nodeId, string senderId, string clientMsgId, string text);
 
     /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="beforeSeq"/> (0 = newest), ascending.</summary>
     [ReadOnly, Alias("GetHistory")]

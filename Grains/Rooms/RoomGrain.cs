@@ -126,15 +126,15 @@ public sealed partial class RoomGrain(
 
     public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
 
-    public Task<ChatMessage> Send(string senderId, string clientMsgId, string text) => SendAsync(null, senderId, clientMsgId, text);
+    public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text) => (await SendAsync(null, senderId, clientMsgId, text)).Message;
 
-    public Task<ChatMessage> SendFromNode(string nodeId, string senderId, string clientMsgId, string text)
+    public Task<SendReceipt> SendFromNode(string nodeId, string senderId, string clientMsgId, string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         return SendAsync(nodeId, senderId, clientMsgId, text);
     }
 
-    private async Task<ChatMessage> SendAsync(string? callerNodeId, string senderId, string clientMsgId, string text)
+    private async Task<SendReceipt> SendAsync(string? callerNodeId, string senderId, string clientMsgId, string text)
     {
         ChatLimits.EnsureUserId(senderId);
         ChatLimits.EnsureClientMsgId(clientMsgId);
@@ -168,7 +168,7 @@ public sealed partial class RoomGrain(
         }
     }
 
-    private async Task<ChatMessage> AppendAsync(string senderId, string clientMsgId, string text, string? answerNode)
+    private async Task<SendReceipt> AppendAsync(string senderId, string clientMsgId, string text, string? answerNode)
     {
         // A stale seq can only come from a write that failed after it reached the store, or from a
         // second activation during a membership change; re-reading the room's end recovers both.
@@ -181,10 +181,11 @@ public sealed partial class RoomGrain(
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
                     FanoutAndPublish(new MessageEvent(RoomId, message), except: answerNode);
-                    return message;
+                    return new SendReceipt(message, ForCallerNode: answerNode is not null);
                 case AppendOutcome.Duplicate when result.Message is { } original:
-                    // A retry (its answer was lost): delivery and publishing happened with the first.
-                    return original;
+                    // A retry (its answer was lost): delivery and publishing happened with the first;
+                    // a node that missed its copy with that answer fills the gap from the room.
+                    return new SendReceipt(original, ForCallerNode: false);
                 case AppendOutcome.SeqTaken when attempt < 3:
                     LogSeqTaken(logger, RoomId, message.Seq);
                     _lastSeq = await store.GetLastSeqAsync(RoomId);

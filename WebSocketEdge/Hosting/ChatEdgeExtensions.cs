@@ -1,3 +1,5 @@
+using OrleansChat.Edge.Routing.Feeds;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -33,6 +35,8 @@ public static class ChatEdgeExtensions
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<DirectRoomJoins>();
         services.AddSingleton<LocalRoutes>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RoomSocketWriter>();
         services.AddSingleton<RoomFeeds>();
         services.AddSingleton<ChatNode>();
         services.AddSingleton<ILocalChatNode>(sp => sp.GetRequiredService<ChatNode>());

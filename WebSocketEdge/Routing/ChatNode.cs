@@ -131,15 +131,18 @@ public sealed partial class ChatNode(
     }
 
     /// <summary>
-    /// Sends through the room and hands the stored message to this node's connections of the room
-    /// (the room leaves this node out of that message's fan-out). A repeat of a delivered message is
-    /// dropped by the room's feed.
+    /// Sends through the room. When the room left this node out of the message's fan-out, the answer
+    /// is this node's copy and goes to its connections of the room; otherwise the fan-out brings it.
     /// </summary>
     public async Task<ChatMessage> SendAsync(IRoomGrain room, string senderId, string clientMsgId, string text)
     {
-        var message = await room.SendFromNode(NodeId, senderId, clientMsgId, text);
-        feeds.Post(new MessageEvent(message.RoomId, message));
-        return message;
+        var receipt = await room.SendFromNode(NodeId, senderId, clientMsgId, text);
+        if (receipt.ForCallerNode)
+        {
+            feeds.Post(new MessageEvent(receipt.Message.RoomId, receipt.Message));
+        }
+
+        return receipt.Message;
     }
 
     /// <summary>From a room grain on this node's own silo: no grain call, no copy.</summary>

@@ -258,9 +258,15 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         // The sending node delivers what the call answers; the other node needs the fan-out.
         for (var i = 1; i <= 5; i++)
         {
-            var stored = await room.SendFromNode(sendingId, alice, $"n{i}", $"text {i}").WaitAsync(TestIds.Timeout);
-            Assert.Equal(i, stored.Seq);
+            var receipt = await room.SendFromNode(sendingId, alice, $"n{i}", $"text {i}").WaitAsync(TestIds.Timeout);
+            Assert.Equal(i, receipt.Message.Seq);
+            Assert.True(receipt.ForCallerNode, "the answer does not say it is the sending node's copy");
         }
+
+        // A retry finds the message stored: its first answer was that node's copy, so this one is not.
+        var retried = await room.SendFromNode(sendingId, alice, "n5", "text 5").WaitAsync(TestIds.Timeout);
+        Assert.Equal(5, retried.Message.Seq);
+        Assert.False(retried.ForCallerNode);
 
         Assert.Equal(Seqs(1, 5), (await other.NextMessagesAsync(5)).Select(m => m.Seq).Order());
 
@@ -278,9 +284,11 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         var (room, alice) = await NewRoomWithMemberAsync();
         var (_, subscribed) = await SubscribeFakeNodeAsync(room);
 
-        var stored = await room.SendFromNode("node-not-subscribed-" + Guid.NewGuid().ToString("N"), alice, "u1", "hello").WaitAsync(TestIds.Timeout);
+        var receipt = await room.SendFromNode("node-not-subscribed-" + Guid.NewGuid().ToString("N"), alice, "u1", "hello").WaitAsync(TestIds.Timeout);
 
-        Assert.Equal(stored.Seq, Assert.Single(await subscribed.NextMessagesAsync(1)).Seq);
+        // Not the caller's copy: that node has no feed of the room to hand it to.
+        Assert.False(receipt.ForCallerNode);
+        Assert.Equal(receipt.Message.Seq, Assert.Single(await subscribed.NextMessagesAsync(1)).Seq);
         await Assert.ThrowsAsync<ArgumentException>(() => room.SendFromNode("", alice, "u2", "no node").WaitAsync(TestIds.Timeout));
         Assert.Equal(1, await room.GetLastSeq().WaitAsync(TestIds.Timeout));
     }

@@ -36,7 +36,7 @@ public sealed class KafkaUnreachableTests
             mock.StopBrokers();
             var first = await room.SendFromNode("sender-node", user, "m1", "while down").WaitAsync(TestIds.Timeout);
             var second = await room.SendFromNode("sender-node", user, "m2", "still down").WaitAsync(TestIds.Timeout);
-            Assert.Equal([1, 2], [first.Seq, second.Seq]);
+            Assert.Equal([1, 2], [first.Message.Seq, second.Message.Seq]);
             Assert.Equal([1, 2], (await node.NextMessagesAsync(2)).Select(m => m.Seq).Order());
 
             // The relay holds both and says so; the consumer has not seen them.

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.Routing;
+using OrleansChat.Edge.Routing.Feeds;
 using OrleansChat.Messages;
 using OrleansChat.Rooms;
 using OrleansChat.Tests.Grains;
@@ -111,16 +113,41 @@ public sealed class RoomFeedsTests
         Assert.Empty(rig.Rooms.RangesAsked(room));
     }
 
+    [Fact]
+    public async Task A_gap_still_open_after_250_ms_on_the_nodes_clock_is_filled_from_the_room()
+    {
+        var time = new FakeTimeProvider();
+        var rig = new Rig(time);
+        var room = TestIds.Room();
+        rig.ConnectLocalUserTo(room);
+        rig.Rooms.Store(room, Enumerable.Range(1, 3).Select(seq => Message(room, seq)));
+        var subscribed = rig.Feeds.SyncAsync(room);
+        rig.Rooms.Answer(room, lastSeq: 0);
+        await subscribed.WaitAsync(TestIds.Timeout);
+
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 1)));
+        rig.Feeds.Post(new MessageEvent(room, Message(room, 3)));
+        Assert.Equal(1, (await rig.Hub.NextMessageAsync(room)).Seq);
+
+        time.Advance(RoomFeeds.GapWait - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(rig.Rooms.RangesAsked(room));
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, (await rig.Hub.NextMessageAsync(room)).Seq);
+        Assert.Equal(3, (await rig.Hub.NextMessageAsync(room)).Seq);
+        Assert.Equal([(1L, 3L)], rig.Rooms.RangesAsked(room));
+    }
+
     private static ChatMessage Message(string room, long seq) => new(room, seq, "u2", $"text {seq}", $"c-{seq}", DateTimeOffset.UnixEpoch);
 
     private sealed class Rig
     {
-        public Rig()
+        public Rig(TimeProvider? time = null)
         {
             Rooms = new StandInRooms();
             Hub = new RecordingHub();
             Routes = new LocalRoutes();
-            Feeds = new RoomFeeds(Rooms.Factory, Hub.Context, Routes, NullLogger<RoomFeeds>.Instance);
+            Feeds = new RoomFeeds(Rooms.Factory, new RoomSocketWriter(Hub.Context, Routes, NullLogger<RoomSocketWriter>.Instance), Routes, time ?? TimeProvider.System, NullLogger<RoomFeeds>.Instance);
             Feeds.Start("node-x", new FakeNode());
         }
 

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Hubs;
+using OrleansChat.Messages;
+
+namespace OrleansChat.Edge.Routing.Feeds;
+
+/// <summary>
+/// Writes room events to the SignalR group of the room (<c>r:&lt;roomId&gt;</c>): SignalR serializes
+/// each once per protocol and queues it on every member connection of this node. Writes are not
+/// awaited: one slow client must not hold up a shard. SignalR queues writes per connection in call
+/// order, so the feed's order holds for each connection.
+/// </summary>
+public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRoutes routes, ILogger<RoomSocketWriter> logger)
+{
+    public void Write(IReadOnlyList<ChatMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            Observe(hub.Clients.Group(HubNames.RoomGroup(message.RoomId)).SendAsync(HubNames.Message, message));
+        }
+    }
+
+    public void Write(RoomEvent roomEvent)
+    {
+        var group = HubNames.RoomGroup(roomEvent.RoomId);
+        var send = roomEvent switch
+        {
+            MessageEvent m => hub.Clients.Group(group).SendAsync(HubNames.Message, m.Message),
+            MemberEvent m => hub.Clients.Group(group).SendAsync(m.Joined ? HubNames.MemberJoined : HubNames.MemberLeft, new MemberPayload(m.RoomId, m.UserId)),
+            TypingEvent t => hub.Clients.GroupExcept(group, routes.ConnectionsOf(t.UserId)).SendAsync(HubNames.Typing, t),
+            ReadEvent r => hub.Clients.GroupExcept(group, routes.ConnectionsOf(r.UserId)).SendAsync(HubNames.Read, r),
+            MessageEditedEvent e => hub.Clients.Group(group).SendAsync(HubNames.MessageEdited, e),
+            MessageDeletedEvent d => hub.Clients.Group(group).SendAsync(HubNames.MessageDeleted, d),
+            _ => Task.CompletedTask,
+        };
+        Observe(send);
+    }
+
+    private void Observe(Task send)
+    {
+        if (!send.IsCompletedSuccessfully)
+        {
+            send.ContinueWith(t => LogSendFailed(logger, t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A socket write failed")]
+    private static partial void LogSendFailed(ILogger logger, Exception? exception);
+}
