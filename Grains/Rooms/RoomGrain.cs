@@ -23,20 +23,16 @@ public sealed partial class RoomGrain(
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often an active room saves how far its stream got; a crash republishes at most this much again.</summary>
-    private static readonly TimeSpan SavePublishedEvery = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a deactivating room waits for the relay to publish its last events before saving where it got.</summary>
-    private static readonly TimeSpan DrainOnDeactivate = TimeSpan.FromSeconds(2);
-
     /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
     private IGrainTimer? _pruneTimer;
-    private IGrainTimer? _saveTimer;
+    private RoomStreamCursor? _stream;
     private long _lastSeq;
 
     private string RoomId => this.GetPrimaryKeyString();
+
+    private RoomStreamCursor Stream => _stream ??= new RoomStreamCursor(this, RoomId, state, relay, () => _lastSeq, time, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,11 +40,7 @@ public sealed partial class RoomGrain(
 
         // What a previous activation stored but may not have put on the stream (it crashed, or its
         // silo's relay could not reach the stream) goes out again, before anything this one stores.
-        if (state.State.PublishedSeq is { } published && published < _lastSeq)
-        {
-            relay.Republish(RoomId, published, _lastSeq);
-            StartSavingPublished();
-        }
+        Stream.Resume();
 
         if (state.State.Members.Count == 0)
         {
@@ -328,57 +320,11 @@ public sealed partial class RoomGrain(
     private void FanoutAndPublish(RoomEvent roomEvent, string? except = null)
     {
         Fanout(roomEvent, except);
-        relay.Post(roomEvent);
-        StartSavingPublished();
+        Stream.Publish(roomEvent);
     }
 
-    private void StartSavingPublished() =>
-        _saveTimer ??= this.RegisterGrainTimer(SavePublishedAsync, SavePublishedEvery, SavePublishedEvery);
-
-    /// <summary>Every message below the relay's first waiting one is on the stream (the relay keeps each room's order).</summary>
-    private long PublishedUpTo() => relay.FirstPendingSeq(RoomId) is { } pending ? pending - 1 : _lastSeq;
-
-    /// <summary>Saves how far the stream got; stops once it caught up with the room and the save went through.</summary>
-    private async Task SavePublishedAsync(CancellationToken cancellationToken)
-    {
-        var published = PublishedUpTo();
-        if (published > (state.State.PublishedSeq ?? 0))
-        {
-            state.State.PublishedSeq = published;
-            await state.WriteStateAsync(cancellationToken);
-        }
-
-        if (published == _lastSeq)
-        {
-            _saveTimer?.Dispose();
-            _saveTimer = null;
-        }
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_saveTimer is null)
-        {
-            return;
-        }
-
-        // Give the relay a moment to publish the last events, so the next activation has less to
-        // republish; what it has not published by then goes out again from the store.
-        var deadline = time.GetUtcNow() + DrainOnDeactivate;
-        while (relay.FirstPendingSeq(RoomId) is not null && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None);
-        }
-
-        try
-        {
-            await SavePublishedAsync(cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            LogSavePublishedFailed(logger, RoomId, ex);
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        _stream?.OnDeactivateAsync(cancellationToken) ?? Task.CompletedTask;
 
     private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)
     {
@@ -392,9 +338,6 @@ public sealed partial class RoomGrain(
             _nodes.Remove(nodeId);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: saving how far its event stream got failed; the next activation republishes from the last saved seq")]
-    private static partial void LogSavePublishedFailed(ILogger logger, string roomId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: seq {Seq} was already taken in the store; reloading the room's last seq")]
     private static partial void LogSeqTaken(ILogger logger, string roomId, long seq);

@@ -1,9 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Messages;
 using OrleansChat.Storage;
-using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace OrleansChat.Grains.Streaming;
 
@@ -32,33 +29,24 @@ public sealed partial class RoomEventRelay : IDisposable
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(5);
 
-    private readonly IServiceProvider? _services;
     private readonly Func<string, IReadOnlyList<RoomEvent>, Task> _publish;
     private readonly IMessageStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomEventRelay> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RelayRoom> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IAsyncStream<RoomEvent>> _streams = new(StringComparer.Ordinal);
-    private IStreamProvider? _provider;
     private bool _running;
     private long _waiting;
 
-    public RoomEventRelay(IServiceProvider services, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
-        : this(services, null, store, time, logger)
+    public RoomEventRelay(RoomStreams streams, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
+        : this(streams.PublishAsync, store, time, logger)
     {
     }
 
     /// <summary>For tests: <paramref name="publish"/> stands in for the stream.</summary>
     internal RoomEventRelay(Func<string, IReadOnlyList<RoomEvent>, Task> publish, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
-        : this(null, publish, store, time, logger)
     {
-    }
-
-    private RoomEventRelay(IServiceProvider? services, Func<string, IReadOnlyList<RoomEvent>, Task>? publish, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
-    {
-        _services = services;
-        _publish = publish ?? PublishOnStreamAsync;
+        _publish = publish;
         _store = store;
         _time = time;
         _logger = logger;
@@ -282,28 +270,6 @@ public sealed partial class RoomEventRelay : IDisposable
             RelayMetrics.Failures.Add(failed);
             LogPublishFailed(_logger, failed, Lag, firstError);
         }
-    }
-
-    private Task PublishOnStreamAsync(string roomId, IReadOnlyList<RoomEvent> events)
-    {
-        IAsyncStream<RoomEvent> stream;
-        lock (_lock)
-        {
-            _provider ??= _services!.GetRequiredKeyedService<IStreamProvider>(ChatNames.StreamProvider);
-            if (!_streams.TryGetValue(roomId, out stream!))
-            {
-                stream = _provider.GetStream<RoomEvent>(StreamId.Create(ChatNames.RoomEventsNamespace, roomId));
-                if (_streams.Count > 10_000)
-                {
-                    // A cache, not a registry: handles are cheap to make again.
-                    _streams.Clear();
-                }
-
-                _streams[roomId] = stream;
-            }
-        }
-
-        return events.Count == 1 ? stream.OnNextAsync(events[0]) : stream.OnNextBatchAsync(events);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The room event relay stopped unexpectedly; it starts again with the next event")]

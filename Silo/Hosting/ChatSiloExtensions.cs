@@ -48,6 +48,7 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<MembershipLimitsOptions>();
         silo.Services.AddSingleton<NodeList>();
         silo.Services.AddSingleton<NodeOutbox>();
+        silo.Services.AddSingleton<RoomStreams>();
         silo.Services.AddSingleton<RoomEventRelay>();
         silo.Services.AddSingleton<OnlineUsers>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<OnlineUsers>());
