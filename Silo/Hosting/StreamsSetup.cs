@@ -18,7 +18,7 @@ internal static class StreamsSetup
         switch (provider)
         {
             case StreamsProvider.Memory:
-                silo.AddMemoryStreams(ChatNames.StreamProvider);
+                silo.AddSiloLocalStreams(ChatNames.StreamProvider);
                 break;
             case StreamsProvider.Kafka:
                 // Checked when the host starts (KafkaStreamOptionsValidator), with the key named.

@@ -57,7 +57,7 @@ public sealed class ChatClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatNames.GrainStorage,
                 (sp, _) => new FailingWritesStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));
             siloBuilder.AddMemoryGrainStorage(ChatNames.PubSubStorage);
-            siloBuilder.AddMemoryStreams(ChatNames.StreamProvider);
+            siloBuilder.AddSiloLocalStreams(ChatNames.StreamProvider);
             siloBuilder.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
         }
     }
