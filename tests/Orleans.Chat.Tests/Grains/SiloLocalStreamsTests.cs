@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using OrleansChat.Rooms;
-using OrleansChat.Silo.Persistence.Memory;
-using OrleansChat.Storage;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Tests.Kafka;
 using Orleans.Hosting;
@@ -49,11 +46,7 @@ public sealed class SiloLocalStreamsTests
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddChatGrainServices();
-            silo.AddMemoryGrainStorage(ChatNames.GrainStorage);
-            silo.AddMemoryGrainStorage(ChatNames.PubSubStorage);
-            silo.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
-            silo.AddSiloLocalStreams(ChatNames.StreamProvider);
+            silo.AddChatGrainsInMemory().AddSiloLocalStreams(ChatNames.StreamProvider);
         }
     }
 }

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
-using OrleansChat.Silo.Persistence.Memory;
-using OrleansChat.Storage;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Users;
 using Orleans.Hosting;
@@ -166,10 +163,7 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddChatGrainServices();
-            silo.AddMemoryGrainStorage(ChatNames.GrainStorage);
-            silo.AddMemoryGrainStorage(ChatNames.PubSubStorage);
-            silo.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
+            silo.AddChatGrainsInMemory();
             // Same poll period as the Kafka provider's default, so the comparison is of transport, not timers.
             silo.AddMemoryStreams(ChatNames.StreamProvider, streams => streams.ConfigurePullingAgent(agent =>
                 agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20))));

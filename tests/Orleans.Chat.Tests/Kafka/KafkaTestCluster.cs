@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using OrleansChat.Silo.Persistence.Memory;
 using OrleansChat.Silo.Streaming.Kafka;
-using OrleansChat.Storage;
 using OrleansChat.Tests.Infrastructure;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -50,10 +47,7 @@ public static class KafkaTestCluster
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddChatGrainServices();
-            silo.AddMemoryGrainStorage(ChatNames.GrainStorage);
-            silo.AddMemoryGrainStorage(ChatNames.PubSubStorage);
-            silo.Services.AddSingleton<IMessageStore, MemoryMessageStore>();
+            silo.AddChatGrainsInMemory();
             var section = silo.Configuration.GetSection("Kafka");
             silo.AddKafkaStreams(ChatNames.StreamProvider, (KafkaStreamOptions options) => section.Bind(options));
         }
