@@ -42,7 +42,9 @@ public sealed class KafkaRelayResumeTests(RedisServerFixture redis) : IClassFixt
                 Assert.Equal(i, (await room.Send(alice, $"m{i}", $"stored while down {i}").WaitAsync(TestIds.Timeout)).Seq);
             }
 
-            // The node leaves with the three messages still waiting in its relay.
+            // The node leaves with the three messages still waiting in its relay. With Kafka down its
+            // stop waits out the producer's flush and the consumers' close, so it gets longer.
+            await first.StopAsync(TimeSpan.FromMinutes(2));
         }
 
         mock.StartBrokers();

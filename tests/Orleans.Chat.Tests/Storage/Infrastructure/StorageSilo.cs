@@ -38,9 +38,12 @@ public sealed class StorageSilo : IAsyncDisposable
         return new StorageSilo(host);
     }
 
+    /// <summary>Stops the host; a silo whose dependencies are down (Kafka) needs longer than the usual timeout.</summary>
+    public Task StopAsync(TimeSpan timeout) => _host.StopAsync().WaitAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync().WaitAsync(TestIds.Timeout);
+        await StopAsync(TestIds.Timeout);
         if (_host is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
