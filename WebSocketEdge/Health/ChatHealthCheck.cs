@@ -1,18 +1,24 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrleansChat.Edge.Routing;
-using OrleansChat.Nodes;
 using OrleansChat.Silo.Streaming;
 using OrleansChat.Storage;
+using Orleans.Runtime;
 
 namespace OrleansChat.Edge.Health;
 
 /// <summary>
-/// Healthy when this node's silo answers grain calls, the node is registered, the message store
-/// answers, and so does whatever carries the room-event stream when it lives outside the cluster
-/// (Kafka): without it every send fails. Each probe is bounded so a hung dependency reports
-/// unhealthy instead of hanging /health.
+/// Healthy when cluster membership counts this node's silo as active (the one source of liveness;
+/// no grain call, so a node's health never depends on where some grain lives while a silo fails
+/// over), the node has started, the message store answers, and so does whatever carries the
+/// room-event stream when it lives outside the cluster (Kafka): without it every send fails. Each
+/// probe is bounded so a hung dependency reports unhealthy instead of hanging /health.
 /// </summary>
-public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store, IEnumerable<IStreamProbe> streams) : IHealthCheck
+public sealed class ChatHealthCheck(
+    ChatNode node,
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    IMessageStore store,
+    IEnumerable<IStreamProbe> streams) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
@@ -29,13 +35,10 @@ public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessag
             return HealthCheckResult.Unhealthy("the chat node has not started", data: data);
         }
 
-        try
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        if (status != SiloStatus.Active)
         {
-            await grains.GetGrain<INodeDirectoryGrain>(0).GetNodes().WaitAsync(ProbeTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("the silo does not answer grain calls", ex, data);
+            return HealthCheckResult.Unhealthy($"the silo is not an active cluster member ({status})", data: data);
         }
 
         try

@@ -34,6 +34,7 @@ public static class ChatEdgeExtensions
         services.AddSingleton<DirectRoomJoins>();
         services.AddSingleton<LocalRoutes>();
         services.AddSingleton<RoomFeeds>();
+        services.AddSingleton<FailoverRetry>();
         services.AddSingleton<ChatNode>();
         services.AddSingleton<ILocalChatNode>(sp => sp.GetRequiredService<ChatNode>());
         services.AddHostedService<ChatNodeService>();
