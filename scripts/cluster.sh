@@ -132,7 +132,7 @@ render_nginx() {
     mkdir -p "$dir/conf" "$dir/logs" "$dir/tmp"
     for d in $(node_dirs); do
         local i; i=$(basename "$d")
-        servers+="        server 127.0.0.1:$(http_port "$i") max_fails=1 fail_timeout=5s;"$'\n'
+        servers+="        server 127.0.0.1:$(http_port "$i") max_fails=0;"$'\n'
     done
     [[ -n "$servers" ]] || servers="        server 127.0.0.1:$(http_port 1) down;"$'\n'
     local template; template=$(<"$ROOT/nginx/nginx.conf.template")

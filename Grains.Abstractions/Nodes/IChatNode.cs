@@ -5,7 +5,7 @@ using Orleans.Concurrency;
 namespace OrleansChat.Nodes;
 
 /// <summary>
-/// One per edge node: the node's in-process receiver of room and user events. Grains call it
+/// One per edge node (one per silo): the node's in-process receiver of room and user events. Grains call it
 /// one-way so a slow or dead node never holds up a room.
 /// </summary>
 [Alias("chat.IChatNode")]
@@ -36,24 +36,4 @@ public interface IChatNode : IGrainObserver
     /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
     [OneWay, Alias("OnPresence")]
     Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds);
-}
-
-[GenerateSerializer, Immutable, Alias("chat.NodeInfo")]
-public sealed record NodeInfo([property: Id(0)] string NodeId, [property: Id(1)] IChatNode Node);
-
-/// <summary>
-/// The live edge nodes of the cluster (key 0). Nodes register at start and then every few seconds;
-/// an entry that is not renewed expires, so a killed node drops out on its own.
-/// </summary>
-[Alias("chat.INodeDirectoryGrain")]
-public interface INodeDirectoryGrain : IGrainWithIntegerKey
-{
-    [Alias("Register")]
-    Task Register(string nodeId, IChatNode node);
-
-    [Alias("Unregister")]
-    Task Unregister(string nodeId);
-
-    [Alias("GetNodes")]
-    Task<IReadOnlyList<NodeInfo>> GetNodes();
 }

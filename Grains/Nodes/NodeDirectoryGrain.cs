@@ -1,22 +1,22 @@
 using OrleansChat.Nodes;
+using Orleans.Concurrency;
 
 namespace OrleansChat.Grains.Nodes;
 
 /// <summary>
-/// Keeps the edge nodes that renewed their registration recently. Nothing is persisted: after a
-/// reactivation the list refills within one renewal period, and grains that missed a node in that
-/// window are caught by the node's own periodic resubscription.
+/// Maps each edge node (id = its silo's address) to its observer reference. It decides nothing about
+/// liveness: what membership declared dead is left out of its answers and forgotten. Kept active for
+/// good, so it loses its list only when its silo dies; every node registers again when membership
+/// declares a silo dead, which refills a directory that came back empty elsewhere.
 /// </summary>
-public sealed class NodeDirectoryGrain(TimeProvider time) : Grain, INodeDirectoryGrain
+[KeepAlive]
+public sealed class NodeDirectoryGrain(ClusterNodes nodes) : Grain, INodeDirectoryGrain
 {
-    /// <summary>Nodes renew every few seconds; three missed renewals mean the node is gone.</summary>
-    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(15);
-
-    private readonly Dictionary<string, (IChatNode Node, DateTimeOffset Seen)> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
 
     public Task Register(string nodeId, IChatNode node)
     {
-        _nodes[nodeId] = (node, time.GetUtcNow());
+        _nodes[nodeId] = node;
         return Task.CompletedTask;
     }
 
@@ -28,14 +28,12 @@ public sealed class NodeDirectoryGrain(TimeProvider time) : Grain, INodeDirector
 
     public Task<IReadOnlyList<NodeInfo>> GetNodes()
     {
-        var cutoff = time.GetUtcNow() - Expiry;
-        var expired = _nodes.Where(n => n.Value.Seen < cutoff).Select(n => n.Key).ToList();
-        foreach (var nodeId in expired)
+        foreach (var nodeId in _nodes.Keys.Where(nodes.IsDead).ToList())
         {
             _nodes.Remove(nodeId);
         }
 
-        IReadOnlyList<NodeInfo> result = _nodes.Select(n => new NodeInfo(n.Key, n.Value.Node)).ToList();
+        IReadOnlyList<NodeInfo> result = _nodes.Select(n => new NodeInfo(n.Key, n.Value)).ToList();
         return Task.FromResult(result);
     }
 }

@@ -28,20 +28,52 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
     private readonly ILocalChatNode? _local = localNodes.FirstOrDefault();
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
+    /// <summary>Nodes whose silos membership declared dead: no lane is ever made for them again.</summary>
+    private readonly ConcurrentDictionary<string, byte> _dead = new(StringComparer.Ordinal);
+
     /// <summary>Whether <paramref name="nodeId"/> is the node in this process, which gets events in memory.</summary>
     public bool IsLocal(string nodeId) => _local is not null && string.Equals(_local.NodeId, nodeId, StringComparison.Ordinal);
 
-    /// <summary>Queues <paramref name="roomEvent"/> for the node; never waits on it.</summary>
-    public void Post(string nodeId, IChatNode node, RoomEvent roomEvent)
+    /// <summary>
+    /// Queues <paramref name="roomEvent"/> for the node; never waits on it. False when membership
+    /// declared the node's silo dead: the caller stops fanning out to it.
+    /// </summary>
+    public bool Post(string nodeId, IChatNode node, RoomEvent roomEvent)
     {
         if (IsLocal(nodeId))
         {
             _local!.Deliver(roomEvent);
-            return;
+            return true;
         }
 
-        // A node id names one process, so the reference given with its first event serves for good.
-        _lanes.GetOrAdd(nodeId, static (_, state) => new Lane(state.Owner, state.Node), (Owner: this, Node: node)).Post(roomEvent);
+        if (!_lanes.TryGetValue(nodeId, out var lane))
+        {
+            if (_dead.ContainsKey(nodeId))
+            {
+                return false;
+            }
+
+            // A node id names one silo's life, so the reference given with its first event serves for good.
+            lane = _lanes.GetOrAdd(nodeId, static (_, state) => new Lane(state.Owner, state.Node), (Owner: this, Node: node));
+        }
+
+        return lane.Post(roomEvent);
+    }
+
+    /// <summary>
+    /// Closes the lanes of nodes whose silos membership declared dead, dropping what they still
+    /// held: a dead node has no sockets, and its clients resume from the store on another node.
+    /// </summary>
+    public void Forget(IReadOnlySet<string> deadNodeIds)
+    {
+        foreach (var nodeId in deadNodeIds)
+        {
+            _dead.TryAdd(nodeId, 0);
+            if (_lanes.TryRemove(nodeId, out var lane))
+            {
+                lane.Close();
+            }
+        }
     }
 
     private sealed class Lane(NodeOutbox owner, IChatNode node) : IThreadPoolWorkItem
@@ -49,21 +81,37 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
         private readonly Lock _lock = new();
         private List<RoomEvent> _pending = [];
         private bool _scheduled;
+        private bool _closed;
 
-        public void Post(RoomEvent roomEvent)
+        public bool Post(RoomEvent roomEvent)
         {
             lock (_lock)
             {
+                if (_closed)
+                {
+                    return false;
+                }
+
                 _pending.Add(roomEvent);
                 if (_scheduled)
                 {
-                    return;
+                    return true;
                 }
 
                 _scheduled = true;
             }
 
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return true;
+        }
+
+        public void Close()
+        {
+            lock (_lock)
+            {
+                _closed = true;
+                _pending.Clear();
+            }
         }
 
         /// <summary>

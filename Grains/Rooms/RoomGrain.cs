@@ -14,19 +14,20 @@ namespace OrleansChat.Grains.Rooms;
 public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
     IMessageStore store,
-    NodeList nodeList,
+    ClusterNodes nodes,
     NodeOutbox outbox,
     RoomEventRelay relay,
     IOptions<MembershipLimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromSeconds(30);
-
-    /// <summary>Nodes with connections of members. In memory only: on activation the room asks every node to subscribe again.</summary>
+    /// <summary>
+    /// Nodes with connections of members, keyed by node id (its silo's address). In memory only: on
+    /// activation the room asks every node to subscribe again. A node leaves when it unsubscribes or
+    /// when membership declares its silo dead (the outbox refuses it, see <see cref="Fanout"/>).
+    /// </summary>
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
-    private IGrainTimer? _pruneTimer;
     private RoomStreamCursor? _stream;
     private long _lastSeq;
 
@@ -51,7 +52,7 @@ public sealed partial class RoomGrain(
         }
 
         var roomId = RoomId;
-        await nodeList.BroadcastAsync(node => node.OnRoomActivated(roomId));
+        await nodes.BroadcastAsync(node => node.OnRoomActivated(roomId));
     }
 
     public async Task<JoinResult> Join(string userId)
@@ -257,8 +258,12 @@ public sealed partial class RoomGrain(
 
     public Task<RoomSubscription> Subscribe(string nodeId, IChatNode node)
     {
-        _nodes[nodeId] = node;
-        _pruneTimer ??= this.RegisterGrainTimer(PruneDeadNodesAsync, PruneEvery, PruneEvery);
+        // A subscription that was in flight while its silo was declared dead must not come back to life.
+        if (!nodes.IsDead(nodeId))
+        {
+            _nodes[nodeId] = node;
+        }
+
         return Task.FromResult(new RoomSubscription(RoomId, _lastSeq));
     }
 
@@ -300,15 +305,24 @@ public sealed partial class RoomGrain(
             ?? throw new ChatException($"room {RoomId} has no message {seq}", ChatErrorCode.NotFound);
     }
 
-    /// <summary>One hand-over per subscribed node, never per member; the outbox batches those bound for other nodes.</summary>
+    /// <summary>
+    /// One hand-over per subscribed node, never per member; the outbox batches those bound for other
+    /// nodes, and refuses nodes of dead silos, which leave the room's list here.
+    /// </summary>
     private void Fanout(RoomEvent roomEvent, string? except = null)
     {
+        List<string>? dead = null;
         foreach (var (nodeId, node) in _nodes)
         {
-            if (!string.Equals(nodeId, except, StringComparison.Ordinal))
+            if (!string.Equals(nodeId, except, StringComparison.Ordinal) && !outbox.Post(nodeId, node, roomEvent))
             {
-                outbox.Post(nodeId, node, roomEvent);
+                (dead ??= []).Add(nodeId);
             }
+        }
+
+        foreach (var nodeId in dead ?? [])
+        {
+            _nodes.Remove(nodeId);
         }
     }
 
@@ -325,19 +339,6 @@ public sealed partial class RoomGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _stream?.OnDeactivateAsync(cancellationToken) ?? Task.CompletedTask;
-
-    private async Task PruneDeadNodesAsync(CancellationToken cancellationToken)
-    {
-        if (await nodeList.GetLiveIdsAsync() is not { } live)
-        {
-            return;
-        }
-
-        foreach (var nodeId in _nodes.Keys.Where(id => !live.Contains(id)).ToList())
-        {
-            _nodes.Remove(nodeId);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: seq {Seq} was already taken in the store; reloading the room's last seq")]
     private static partial void LogSeqTaken(ILogger logger, string roomId, long seq);

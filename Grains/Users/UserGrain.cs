@@ -12,7 +12,7 @@ namespace OrleansChat.Grains.Users;
 
 public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
-    NodeList nodeList,
+    ClusterNodes nodes,
     OnlineUsers onlineUsers,
     IOptions<MembershipLimitsOptions> limits,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -22,7 +22,7 @@ public sealed partial class UserGrain(
     /// <summary>
     /// Live connections per node. Not durable: nodes announce them again when this grain reactivates.
     /// While there are any, the grain stays active, and <see cref="OnlineUsers"/> knows their nodes so
-    /// that a node killed without notice is dropped from here.
+    /// that a node whose silo membership declares dead is dropped from here.
     /// </summary>
     private readonly Dictionary<string, (IChatNode Node, HashSet<string> Connections)> _connections = new(StringComparer.Ordinal);
 
@@ -31,7 +31,7 @@ public sealed partial class UserGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var userId = UserId;
-        await nodeList.BroadcastAsync(node => node.OnUserActivated(userId));
+        await nodes.BroadcastAsync(node => node.OnUserActivated(userId));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -89,6 +89,13 @@ public sealed partial class UserGrain(
 
     public async Task<UserRooms> Connect(string nodeId, IChatNode node, string connectionId)
     {
+        if (nodes.IsDead(nodeId))
+        {
+            // Announced from a silo declared dead meanwhile: its connections are gone, and nothing
+            // would ever drop them again.
+            return CurrentRooms();
+        }
+
         var wasOnline = _connections.Count > 0;
         if (!_connections.TryGetValue(nodeId, out var entry))
         {
@@ -204,7 +211,7 @@ public sealed partial class UserGrain(
 
         var userId = UserId;
         var rooms = CurrentRooms() with { JoinedAfter = joinedAfter };
-        var calls = _connections.Values.Select(c => c.Node.ApplyUserRooms(userId, rooms)).ToList();
+        var calls = _connections.Where(c => !nodes.IsDead(c.Key)).Select(c => c.Value.Node.ApplyUserRooms(userId, rooms)).ToList();
         try
         {
             await Task.WhenAll(calls).WaitAsync(NodeCallTimeout);
@@ -225,6 +232,6 @@ public sealed partial class UserGrain(
     {
         var userId = UserId;
         var rooms = RoomIds();
-        return rooms.Count == 0 ? Task.CompletedTask : nodeList.BroadcastAsync(node => node.OnPresence(userId, online, rooms));
+        return rooms.Count == 0 ? Task.CompletedTask : nodes.BroadcastAsync(node => node.OnPresence(userId, online, rooms));
     }
 }

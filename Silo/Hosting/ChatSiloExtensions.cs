@@ -46,12 +46,12 @@ public static class ChatSiloExtensions
 
         // Defaults where the host binds no Chat:Limits section (grain tests on the test cluster).
         silo.Services.AddOptions<MembershipLimitsOptions>();
-        silo.Services.AddSingleton<NodeList>();
+        silo.Services.AddSingleton<ClusterNodes>();
         silo.Services.AddSingleton<NodeOutbox>();
         silo.Services.AddSingleton<RoomStreams>();
         silo.Services.AddSingleton<RoomEventRelay>();
         silo.Services.AddSingleton<OnlineUsers>();
-        silo.Services.AddHostedService(sp => sp.GetRequiredService<OnlineUsers>());
+        silo.Services.AddHostedService<DeadSiloCleanup>();
         return silo;
     }
 }

@@ -5,10 +5,11 @@ namespace OrleansChat.Edge.Cluster;
 
 /// <summary>
 /// Reacts when the cluster declares a silo dead. The grains that lived there (possibly the node
-/// directory itself) come back empty elsewhere, and a room that reactivates while the directory is
-/// still empty cannot ask the nodes to subscribe again. So every node, as soon as it learns of a
-/// death, registers itself again and re-confirms its room subscriptions, filling any seq gap from
-/// the room, instead of waiting for the next periodic renewal (seconds) or resubscription (30 s).
+/// directory itself) come back empty elsewhere, and a room that reactivates before it hears of this
+/// node cannot ask it to subscribe again. So every node, as soon as it learns of a death, registers
+/// itself again (the only time the directory can have lost it) and re-confirms its room
+/// subscriptions, filling any seq gap from the room, instead of waiting for the periodic
+/// resubscription (30 s).
 /// </summary>
 public sealed partial class MembershipWatcher(
     IClusterMembershipService membership,
@@ -17,6 +18,9 @@ public sealed partial class MembershipWatcher(
 {
     /// <summary>A second pass catches grains whose directory entries were still being cleaned up during the first.</summary>
     private static readonly TimeSpan SecondPass = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+    private const int MaxAttempts = 10;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,22 +57,39 @@ public sealed partial class MembershipWatcher(
         }
     }
 
+    /// <summary>
+    /// Retried until it is through: right after a death the directory may be reactivating elsewhere,
+    /// and a node missing from it stays unknown to silos that join later.
+    /// </summary>
     private async Task RegisterAsync(CancellationToken stoppingToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await node.RegisterAsync(TimeSpan.FromSeconds(5), stoppingToken);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
-        {
-            // The periodic renewal retries in a few seconds.
-            LogRegisterFailed(logger, ex);
+            try
+            {
+                await node.RegisterAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException && attempt < MaxAttempts)
+            {
+                LogRegisterFailed(logger, attempt, ex);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                LogRegisterGaveUp(logger, attempt, ex);
+                return;
+            }
+
+            await Task.Delay(RetryEvery, stoppingToken);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo(s) {Silos} declared dead; re-registering this node and re-confirming room subscriptions")]
     private static partial void LogSiloDied(ILogger logger, string silos);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Re-registering this node after a silo death failed")]
-    private static partial void LogRegisterFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-registering this node after a silo death failed (attempt {Attempt}); retrying")]
+    private static partial void LogRegisterFailed(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-registering this node after a silo death failed {Attempt} times; silos that know it keep it, the next death registers it again")]
+    private static partial void LogRegisterGaveUp(ILogger logger, int attempt, Exception exception);
 }

@@ -1,21 +1,28 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OrleansChat.Edge.Routing;
 using OrleansChat.Grains.Streaming;
-using OrleansChat.Nodes;
 using OrleansChat.Silo.Streaming;
 using OrleansChat.Storage;
+using Orleans.Runtime;
 
 namespace OrleansChat.Edge.Health;
 
 /// <summary>
-/// Healthy when this node's silo answers grain calls, the node is registered and the message store
-/// answers: that is what a send needs. The room event stream is not: sends are acknowledged once
-/// stored and the stream relay catches up later, so a stream that does not answer (Kafka down) or a
-/// relay that cannot publish makes the node <em>degraded</em> (still 200, still chosen by nginx),
-/// with the relay's lag in <c>streamLag</c>. Each probe is bounded so a hung dependency reports
-/// instead of hanging /health.
+/// Healthy when cluster membership counts this node's silo as active (the one source of liveness;
+/// no grain call, so a node's health never depends on where some grain lives while a silo fails
+/// over), the node has started and the message store answers: that is what a send needs. The room
+/// event stream is not: sends are acknowledged once stored and the stream relay catches up later,
+/// so a stream that does not answer (Kafka down) or a relay that cannot publish makes the node
+/// <em>degraded</em> (still 200, still chosen by nginx), with the relay's lag in <c>streamLag</c>.
+/// Each probe is bounded so a hung dependency reports instead of hanging /health.
 /// </summary>
-public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessageStore store, RoomEventRelay relay, IEnumerable<IStreamProbe> streams) : IHealthCheck
+public sealed class ChatHealthCheck(
+    ChatNode node,
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    IMessageStore store,
+    RoomEventRelay relay,
+    IEnumerable<IStreamProbe> streams) : IHealthCheck
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
@@ -33,13 +40,10 @@ public sealed class ChatHealthCheck(ChatNode node, IGrainFactory grains, IMessag
             return HealthCheckResult.Unhealthy("the chat node has not started", data: data);
         }
 
-        try
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        if (status != SiloStatus.Active)
         {
-            await grains.GetGrain<INodeDirectoryGrain>(0).GetNodes().WaitAsync(ProbeTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("the silo does not answer grain calls", ex, data);
+            return HealthCheckResult.Unhealthy($"the silo is not an active cluster member ({status})", data: data);
         }
 
         try

@@ -38,6 +38,7 @@ public static class ChatEdgeExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoomSocketWriter>();
         services.AddSingleton<RoomFeeds>();
+        services.AddSingleton<FailoverRetry>();
         services.AddSingleton<ChatNode>();
         services.AddSingleton<ILocalChatNode>(sp => sp.GetRequiredService<ChatNode>());
         services.AddHostedService<ChatNodeService>();

@@ -5,9 +5,6 @@ public sealed class EdgeOptions
 {
     public const string Section = "Chat:Edge";
 
-    /// <summary>How often the node renews itself in the node directory. Default 5 s.</summary>
-    public TimeSpan NodeRenewInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>How often the node re-confirms every room subscription (a safety net; activations also trigger it). Default 30 s.</summary>
     public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(30);
 

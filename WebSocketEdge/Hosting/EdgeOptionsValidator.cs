@@ -7,11 +7,6 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
     public ValidateOptionsResult Validate(string? name, EdgeOptions options)
     {
         var errors = new List<string>();
-        if (options.NodeRenewInterval <= TimeSpan.Zero || options.NodeRenewInterval > TimeSpan.FromSeconds(10))
-        {
-            errors.Add($"{EdgeOptions.Section}:NodeRenewInterval must be between 0 and 10 s so the directory (15 s expiry) keeps the node (was {options.NodeRenewInterval})");
-        }
-
         if (options.ResubscribeInterval < TimeSpan.FromSeconds(1))
         {
             errors.Add($"{EdgeOptions.Section}:ResubscribeInterval must be at least 1 s (was {options.ResubscribeInterval})");

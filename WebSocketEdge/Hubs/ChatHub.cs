@@ -46,7 +46,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         ChatLimits.EnsureRoomId(roomId);
         CheckMessage(clientMsgId, text);
         TakeSendToken();
-        return node.SendAsync(grains.GetGrain<IRoomGrain>(roomId), UserId, clientMsgId, text);
+        return node.SendAsync(grains.GetGrain<IRoomGrain>(roomId), UserId, clientMsgId, text, Context.ConnectionAborted);
     }
 
     public async Task<ChatMessage> SendDirect(string toUserId, string clientMsgId, string text)
@@ -63,7 +63,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         var room = grains.GetGrain<IRoomGrain>(roomId);
         try
         {
-            return await node.SendAsync(room, UserId, clientMsgId, text);
+            return await node.SendAsync(room, UserId, clientMsgId, text, Context.ConnectionAborted);
         }
         catch (ChatException ex) when (ex.Code is ChatErrorCode.NotMember or ChatErrorCode.DirectRoomIncomplete)
         {
@@ -71,7 +71,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
             // member, then the message goes. The sender's next messages, arriving meanwhile, wait
             // for the same joins instead of starting them again.
             await directJoins.JoinAsync(UserId, toUserId, roomId, senderIsMember: ex.Code is ChatErrorCode.DirectRoomIncomplete);
-            return await node.SendAsync(room, UserId, clientMsgId, text);
+            return await node.SendAsync(room, UserId, clientMsgId, text, Context.ConnectionAborted);
         }
     }
 

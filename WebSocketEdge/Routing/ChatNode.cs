@@ -4,6 +4,7 @@ using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
 using OrleansChat.Users;
+using Orleans.Runtime;
 
 namespace OrleansChat.Edge.Routing;
 
@@ -13,15 +14,21 @@ namespace OrleansChat.Edge.Routing;
 /// </summary>
 public sealed partial class ChatNode(
     IGrainFactory grains,
+    ILocalSiloDetails silo,
     IHubContext<ChatHub> hub,
     LocalRoutes routes,
     RoomFeeds feeds,
+    FailoverRetry retry,
     ILogger<ChatNode> logger) : IChatNode, ILocalChatNode
 {
     private IChatNode? _reference;
 
-    /// <summary>Unique per process, so a restarted node is never mistaken for its previous life.</summary>
-    public string NodeId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>
+    /// The co-hosted silo's address: every node is a silo, and membership's word on that silo is the
+    /// node's liveness. The address carries the silo's generation, so a restarted node is never
+    /// mistaken for its previous life.
+    /// </summary>
+    public string NodeId { get; } = silo.SiloAddress.ToParsableString();
 
     public bool IsStarted => _reference is not null;
 
@@ -37,7 +44,7 @@ public sealed partial class ChatNode(
         return _reference;
     }
 
-    /// <summary>Registers (or renews) this node in the node directory; grains find nodes there.</summary>
+    /// <summary>Registers this node in the node directory, where grains find its reference (again after a silo death: the directory may have lived there).</summary>
     public Task RegisterAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         grains.GetGrain<INodeDirectoryGrain>(0).Register(NodeId, Reference).WaitAsync(timeout, cancellationToken);
 
@@ -133,10 +140,12 @@ public sealed partial class ChatNode(
     /// <summary>
     /// Sends through the room. When the room left this node out of the message's fan-out, the answer
     /// is this node's copy and goes to its connections of the room; otherwise the fan-out brings it.
+    /// A send that meets a failing-over cluster is retried here (the same clientMsgId is stored
+    /// once) until the sender's connection closes.
     /// </summary>
-    public async Task<ChatMessage> SendAsync(IRoomGrain room, string senderId, string clientMsgId, string text)
+    public async Task<ChatMessage> SendAsync(IRoomGrain room, string senderId, string clientMsgId, string text, CancellationToken connectionAborted)
     {
-        var receipt = await room.SendFromNode(NodeId, senderId, clientMsgId, text);
+        var receipt = await retry.RunAsync(() => room.SendFromNode(NodeId, senderId, clientMsgId, text), "SendMessage", connectionAborted);
         if (receipt.ForCallerNode)
         {
             feeds.Post(new MessageEvent(receipt.Message.RoomId, receipt.Message));

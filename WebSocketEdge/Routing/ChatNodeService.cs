@@ -4,9 +4,10 @@ using OrleansChat.Nodes;
 namespace OrleansChat.Edge.Routing;
 
 /// <summary>
-/// Keeps this node known to the cluster: registers it in the node directory at start, renews the
-/// registration every few seconds (the directory forgets nodes that stop renewing, which is how a
-/// killed node drops out), and periodically re-confirms room subscriptions as a safety net.
+/// Makes this node known to the cluster: registers it in the node directory at start and takes it
+/// out at a graceful stop. Nothing renews it: whether the node lives is what cluster membership
+/// says of its silo (see <c>ClusterNodes</c>). Periodically re-confirms room subscriptions as a
+/// safety net for a room that reactivated unnoticed.
 /// </summary>
 public sealed partial class ChatNodeService(
     ChatNode node,
@@ -32,7 +33,7 @@ public sealed partial class ChatNodeService(
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException or OperationCanceledException)
         {
-            // The directory forgets this node on its own once renewals stop.
+            // Membership declares this silo dead once it has stopped; the directory leaves it out then.
             LogUnregisterFailed(logger, ex);
         }
 
@@ -41,36 +42,16 @@ public sealed partial class ChatNodeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var renew = options.Value.NodeRenewInterval;
-        var resubscribeEvery = options.Value.ResubscribeInterval;
-        var sinceResubscribe = TimeSpan.Zero;
-        using var timer = new PeriodicTimer(renew);
+        using var timer = new PeriodicTimer(options.Value.ResubscribeInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
-            {
-                await node.RegisterAsync(renew, stoppingToken);
-            }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException)
-            {
-                LogRenewFailed(logger, ex);
-            }
-
-            sinceResubscribe += renew;
-            if (sinceResubscribe >= resubscribeEvery)
-            {
-                sinceResubscribe = TimeSpan.Zero;
-                node.ResubscribeAll();
-                limiter.Trim();
-            }
+            node.ResubscribeAll();
+            limiter.Trim();
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Chat node {NodeId} registered")]
     private static partial void LogStarted(ILogger logger, string nodeId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this node in the directory failed; retrying")]
-    private static partial void LogRenewFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unregistering this node failed")]
     private static partial void LogUnregisterFailed(ILogger logger, Exception exception);

@@ -1,18 +1,19 @@
 // The web chat page: sign-in, the connection's life, and the forms. Rooms live in js/chat.js.
 
-import { buildConnection, fetchDevToken, ID_PATTERN, reasonOf, TokenSource } from "./js/api.js";
+import { buildConnection, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, TokenSource } from "./js/api.js";
 import { ChatModel } from "./js/rooms.js";
 import { Chat } from "./js/chat.js";
 import * as view from "./js/view.js";
 
 const $ = (id) => document.getElementById(id);
 const SESSION_KEY = "chat.session";
-const RESTART_DELAY_MS = 2000;
 
 let chat = null;
 let connection = null;
 let edit = null;
 let retry = null;
+// Restarts of a closed connection in a row without one that held: sets the next restart's delay.
+let restarts = 0;
 
 function newMessageId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -62,7 +63,7 @@ async function start(session) {
   connection.onclose(() => {
     if (connection !== mine) return;
     view.renderConnection("disconnected");
-    setTimeout(() => connect(tokens), RESTART_DELAY_MS);
+    setTimeout(() => connect(tokens), reconnectDelayMs(restarts++));
   });
   // A draining node asks its clients to move: closing makes onclose connect again, to a live node.
   connection.on("reconnect", () => connection.stop());
@@ -76,13 +77,14 @@ async function connect(tokens) {
   view.renderConnection("connecting");
   try {
     await connection.start();
+    restarts = 0;
     view.renderConnection("connected");
     await chat.catchUp();
   } catch (err) {
     if (String(err).includes("401")) tokens.session.expiresAt = 0;
     console.warn("connect failed:", reasonOf(err));
     view.renderConnection("disconnected");
-    setTimeout(() => connect(tokens), RESTART_DELAY_MS);
+    setTimeout(() => connect(tokens), reconnectDelayMs(restarts++));
   }
 }
 

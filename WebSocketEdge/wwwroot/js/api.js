@@ -43,13 +43,22 @@ export class TokenSource {
   }
 }
 
-/** Retries for as long as the page is open: 0 s, 1 s, 2 s, 5 s, then every 10 s with jitter. */
+/**
+ * How long to wait before reconnect attempt number `attempt` (0 = the first). The first comes within a
+ * second; later ones back off to at most 10 s. Every delay is drawn at random (the first from all of
+ * its second, later ones from the upper half of their range), so the clients of a node that died, or
+ * of one that asked them to move, spread their reconnects over the survivors instead of arriving in
+ * lock-step.
+ */
+export function reconnectDelayMs(attempt) {
+  if (attempt <= 0) return Math.floor(Math.random() * 1000);
+  const ceiling = Math.min(10_000, 1000 * 2 ** attempt);
+  return ceiling / 2 + Math.floor(Math.random() * (ceiling / 2));
+}
+
+/** Retries for as long as the page is open, with the delays above. */
 const retryPolicy = {
-  nextRetryDelayInMilliseconds(context) {
-    const steps = [0, 1000, 2000, 5000];
-    const base = context.previousRetryCount < steps.length ? steps[context.previousRetryCount] : 10_000;
-    return base + Math.floor(Math.random() * 500);
-  },
+  nextRetryDelayInMilliseconds: (context) => reconnectDelayMs(context.previousRetryCount),
 };
 
 export function buildConnection(tokens) {

@@ -80,7 +80,7 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void Compose_nginx_config_is_the_template_rendered_for_the_compose_network()
     {
-        var expected = NginxProcess.Render("/tmp/nginx.pid", "/dev/stderr", "/dev/stdout", "/tmp", 3001, ["        server chat:8080 max_fails=1 fail_timeout=5s;"], workers: 4);
+        var expected = NginxProcess.Render("/tmp/nginx.pid", "/dev/stderr", "/dev/stdout", "/tmp", 3001, ["        server chat:8080 max_fails=3 fail_timeout=1s;"], workers: 4);
 
         Assert.Equal(expected, File.ReadAllText(Path.Combine(RepoPaths.Root, "nginx", "nginx.compose.conf")));
     }

@@ -47,12 +47,6 @@ public sealed class ChatClusterFixture : IAsyncLifetime
             siloBuilder.Services.Configure<MembershipLimitsOptions>(o => (o.MaxMembersPerRoom, o.MaxRoomsPerUser, o.MaxDirectRoomsPerUser) = (Limit, Limit, Limit));
             siloBuilder.AddChatGrainServices();
 
-            // The sweep tests run each sweep themselves; a timer sweep between their steps would
-            // count as one of theirs and take a user offline a step early.
-            siloBuilder.Services.Replace(ServiceDescriptor.Singleton(sp => new OnlineUsers(
-                sp.GetRequiredService<NodeList>(),
-                sp.GetRequiredService<IGrainFactory>(),
-                sp.GetRequiredService<ILogger<OnlineUsers>>()) { SweepEvery = TimeSpan.FromDays(1) }));
             siloBuilder.AddMemoryGrainStorage(InnerStorage);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatNames.GrainStorage,
                 (sp, _) => new FailingWritesStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage)));

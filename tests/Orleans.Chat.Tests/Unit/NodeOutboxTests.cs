@@ -94,6 +94,25 @@ public sealed class NodeOutboxTests
         Assert.Equal(["u3"], broken.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
     }
 
+    [Fact]
+    public async Task A_node_of_a_dead_silo_is_refused_for_good_and_the_others_keep_their_lanes()
+    {
+        var dead = new RecordingNode();
+        var live = new RecordingNode();
+        var outbox = new NodeOutbox([], NullLogger<NodeOutbox>.Instance);
+        var room = TestIds.Room();
+        Assert.True(outbox.Post("node-b", dead, Typing(room, 1)));
+        await dead.WaitForEventsAsync(1);
+
+        outbox.Forget(new HashSet<string>(["node-b"], StringComparer.Ordinal));
+
+        Assert.False(outbox.Post("node-b", dead, Typing(room, 2)));
+        Assert.True(outbox.Post("node-c", live, Typing(room, 3)));
+        await live.WaitForEventsAsync(1);
+        Assert.False(outbox.Post("node-b", dead, Typing(room, 4)));
+        Assert.Equal(["u1"], dead.Calls.SelectMany(c => c).Cast<TypingEvent>().Select(e => e.UserId));
+    }
+
     private static TypingEvent Typing(string room, int user) => new(room, $"u{user}");
 
     private sealed class LocalNode(string nodeId) : ILocalChatNode

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using OrleansChat.Tests.Infrastructure;
@@ -6,90 +5,146 @@ using OrleansChat.Tests.Infrastructure;
 namespace OrleansChat.Tests.Cluster.Infrastructure;
 
 /// <summary>
-/// Users who all share some rooms and keep sending while the test breaks the cluster, then the
-/// check a user would make: every acknowledged message reached every member exactly once (after
+/// Users in rooms who keep sending while the test breaks the cluster, then the check a user would
+/// make: every acknowledged message reached every member of its room exactly once (after
 /// de-duplication by seq, live or through Resume) and is in the history.
 /// </summary>
-public sealed class ChatTraffic(IReadOnlyList<ChattingUser> users, IReadOnlyList<string> rooms)
+public sealed class ChatTraffic
 {
-    /// <summary>Per user: one send a quarter second, inside the contract's 5 per second.</summary>
-    private static readonly TimeSpan SendEvery = TimeSpan.FromMilliseconds(250);
+    /// <summary>Per user by default: one send a quarter second, inside the contract's 5 per second.</summary>
+    private static readonly TimeSpan DefaultSendEvery = TimeSpan.FromMilliseconds(250);
 
+    private readonly IReadOnlyList<(string Room, IReadOnlyList<ChattingUser> Members)> _rooms;
+    private readonly TimeSpan _sendEvery;
     private int _attempts;
+
+    private ChatTraffic(IReadOnlyList<(string Room, IReadOnlyList<ChattingUser> Members)> rooms, TimeSpan sendEvery)
+    {
+        _rooms = rooms;
+        _sendEvery = sendEvery;
+        Users = rooms.SelectMany(r => r.Members).Distinct().ToList();
+    }
+
+    public IReadOnlyList<ChattingUser> Users { get; }
 
     public int Attempts => _attempts;
 
-    public int Acknowledged => users.Sum(u => u.Acknowledged.Count);
+    public int Acknowledged => Users.Sum(u => u.Acknowledged.Count);
 
+    /// <summary>Every user in every one of <paramref name="roomCount"/> rooms, sending to them in turn.</summary>
     public static async Task<ChatTraffic> StartUsersAsync(IEnumerable<Task<ChattingUser>> connecting, int roomCount)
     {
-        var users = await Task.WhenAll(connecting);
-        var rooms = Enumerable.Range(0, roomCount).Select(_ => TestIds.Room("fo")).ToList();
-        foreach (var room in rooms)
-        {
-            foreach (var user in users)
-            {
-                await user.JoinAsync(room);
-            }
-        }
+        IReadOnlyList<ChattingUser> users = await Task.WhenAll(connecting);
+        var rooms = Enumerable.Range(0, roomCount).Select(_ => (TestIds.Room("fo"), users)).ToList();
+        await JoinAllAsync(rooms);
+        return new ChatTraffic(rooms, DefaultSendEvery);
+    }
 
-        return new ChatTraffic(users, rooms);
+    /// <summary>Users in rooms of <paramref name="roomSize"/> (in the order given), each sending to its own room every <paramref name="sendEvery"/>.</summary>
+    public static async Task<ChatTraffic> StartRoomsAsync(IReadOnlyList<ChattingUser> users, int roomSize, TimeSpan sendEvery)
+    {
+        var rooms = users.Chunk(roomSize).Select(members => (TestIds.Room("chaos"), (IReadOnlyList<ChattingUser>)members)).ToList();
+        await JoinAllAsync(rooms);
+        return new ChatTraffic(rooms, sendEvery);
     }
 
     /// <summary>Sends until <paramref name="stop"/> fires; an unacknowledged send is retried with the same clientMsgId.</summary>
-    public Task RunAsync(CancellationToken stop) => Task.WhenAll(users.Select(user => Task.Run(() => SendLoopAsync(user, stop))));
+    public Task RunAsync(CancellationToken stop) =>
+        Task.WhenAll(Users.Select(user => Task.Run(() => SendLoopAsync(user, _rooms.Where(r => r.Members.Contains(user)).Select(r => r.Room).ToList(), stop))));
 
     public async Task VerifyAsync(Func<string> logs)
     {
-        await Poll.UntilAsync(() => users.All(u => u.Connection.State == HubConnectionState.Connected), TestIds.Timeout * 2,
-            () => "users not reconnected: " + string.Join(", ", users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => $"{u.UserId} ({u.Connection.State}, lost at {u.LostAt?.TotalSeconds:0.0} s, {u.Reconnects} reconnects)")) + "\n" + logs());
+        var report = await CheckAsync(logs);
+        Assert.True(report.Acknowledged > 0, "no message was acknowledged at all");
+        Assert.True(report.Missing.Count == 0, "missing: " + string.Join(", ", report.Missing.Take(20)));
+        Assert.Empty(report.Conflicts);
+        Assert.Empty(report.HistoryFaults);
+    }
 
-        var acked = users.SelectMany(u => u.Acknowledged.Select(a => (a.Room, a.Seq, Id: $"{u.UserId}/{a.ClientMsgId}"))).ToList();
-        Assert.True(acked.Count > 0, "no message was acknowledged at all");
+    /// <summary>
+    /// Waits for everyone to be connected, lets every member resume every room until nothing acknowledged
+    /// is missing (or the timeout passes), then reports what is still missing, delivered wrong, or wrong in the history.
+    /// </summary>
+    public async Task<TrafficReport> CheckAsync(Func<string> logs)
+    {
+        await Poll.UntilAsync(() => Users.All(u => u.Connection.State == HubConnectionState.Connected), TestIds.Timeout * 2,
+            () => "users not reconnected: " + string.Join(", ", Users.Where(u => u.Connection.State != HubConnectionState.Connected).Select(u => $"{u.UserId} ({u.Connection.State}, {u.Reconnects} reconnects)")) + "\n" + logs());
+
+        var acked = Users.SelectMany(u => u.Acknowledged.Select(a => (a.Room, a.Seq, Id: $"{u.UserId}/{a.ClientMsgId}"))).ToList();
+        var membersOf = _rooms.ToDictionary(r => r.Room, r => r.Members, StringComparer.Ordinal);
+        List<string> Missing() => acked
+            .SelectMany(a => membersOf[a.Room].Where(u => !u.HasReceived(a.Room, a.Seq)).Select(u => $"{u.UserId} lacks {a.Room}#{a.Seq}"))
+            .ToList();
 
         // A client that sees a hole in the seqs (or reconnects) asks for what follows its last
         // contiguous seq; that is the whole of the catching up a user gets.
-        await Poll.UntilAsync(async () =>
+        try
         {
-            foreach (var user in users)
+            await Poll.UntilAsync(async () =>
             {
-                foreach (var room in rooms)
+                foreach (var (room, members) in _rooms)
                 {
-                    await user.ResumeAsync(room);
+                    foreach (var user in members)
+                    {
+                        await user.ResumeAsync(room);
+                    }
                 }
-            }
 
-            return acked.All(a => users.All(u => u.HasReceived(a.Room, a.Seq)));
-        }, TestIds.Timeout, () => "missing: " + string.Join(", ", acked.SelectMany(a => users.Where(u => !u.HasReceived(a.Room, a.Seq)).Select(u => $"{u.UserId} lacks {a.Room}#{a.Seq}")).Take(20)));
-
-        foreach (var user in users)
+                return Missing().Count == 0;
+            }, TestIds.Timeout, () => "acknowledged messages still missing");
+        }
+        catch (TimeoutException)
         {
-            Assert.Empty(user.Conflicts());
-            foreach (var (room, seq, id) in acked)
+            // Reported below with what is missing.
+        }
+
+        var conflicts = Users.SelectMany(u => u.Conflicts()).ToList();
+        foreach (var (room, members) in _rooms)
+        {
+            foreach (var user in members)
             {
-                Assert.Equal(id, user.ClientMsgIdAt(room, seq));
+                conflicts.AddRange(acked.Where(a => a.Room == room && user.HasReceived(room, a.Seq) && user.ClientMsgIdAt(room, a.Seq) != a.Id)
+                    .Select(a => $"{user.UserId} got {room}#{a.Seq} as {user.ClientMsgIdAt(room, a.Seq)}, acknowledged as {a.Id}"));
             }
         }
 
         // The history holds every acknowledged message once, at the seq its sender was told.
-        var reader = users[0];
-        foreach (var room in rooms)
+        var historyFaults = new List<string>();
+        foreach (var (room, members) in _rooms)
         {
-            var history = (await reader.Connection.InvokeAsync<JsonElement>("Resume", room, 0L).WaitAsync(TestIds.Timeout)).EnumerateArray()
+            var history = (await members[0].Connection.InvokeAsync<JsonElement>("Resume", room, 0L).WaitAsync(TestIds.Timeout)).EnumerateArray()
                 .Select(m => (Seq: m.GetProperty("seq").GetInt64(), Id: $"{m.GetProperty("senderId").GetString()}/{m.GetProperty("clientMsgId").GetString()}"))
                 .ToList();
-            Assert.Equal(history.Count, history.Select(h => h.Id).Distinct(StringComparer.Ordinal).Count());
-            Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(h => h.Seq));
-            foreach (var (_, seq, id) in acked.Where(a => a.Room == room))
+            if (history.Count != history.Select(h => h.Id).Distinct(StringComparer.Ordinal).Count())
             {
-                Assert.Contains((seq, id), history);
+                historyFaults.Add($"{room}: a message is stored twice");
+            }
+
+            if (!history.Select(h => h.Seq).SequenceEqual(Enumerable.Range(1, history.Count).Select(i => (long)i)))
+            {
+                historyFaults.Add($"{room}: the history's seqs have a gap");
+            }
+
+            historyFaults.AddRange(acked.Where(a => a.Room == room && !history.Contains((a.Seq, a.Id))).Select(a => $"{room}: acknowledged #{a.Seq} ({a.Id}) is not in the history"));
+        }
+
+        return new TrafficReport(acked.Count, Missing(), conflicts, historyFaults);
+    }
+
+    private static async Task JoinAllAsync(IEnumerable<(string Room, IReadOnlyList<ChattingUser> Members)> rooms)
+    {
+        foreach (var (room, members) in rooms)
+        {
+            foreach (var user in members)
+            {
+                await user.JoinAsync(room);
             }
         }
     }
 
-    private async Task SendLoopAsync(ChattingUser user, CancellationToken stop)
+    private async Task SendLoopAsync(ChattingUser user, IReadOnlyList<string> rooms, CancellationToken stop)
     {
-        using var tick = new PeriodicTimer(SendEvery);
+        using var tick = new PeriodicTimer(_sendEvery);
         var sent = 0;
         try
         {
@@ -109,3 +164,6 @@ public sealed class ChatTraffic(IReadOnlyList<ChattingUser> users, IReadOnlyList
         }
     }
 }
+
+/// <summary>What a traffic check found: every list empty means nothing acknowledged was lost, duplicated or misplaced.</summary>
+public sealed record TrafficReport(int Acknowledged, IReadOnlyList<string> Missing, IReadOnlyList<string> Conflicts, IReadOnlyList<string> HistoryFaults);

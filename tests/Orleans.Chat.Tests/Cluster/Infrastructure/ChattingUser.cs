@@ -20,7 +20,11 @@ public sealed class ChattingUser : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Room, long Seq), ConcurrentBag<string>> _received = new();
     private readonly ConcurrentDictionary<string, byte> _rooms = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock;
+    private readonly ConcurrentQueue<TimeSpan> _outages = new();
+    private TimeSpan? _lostSince;
     private int _reconnectRequests;
+    private int _refused;
+    private int _cutOff;
 
     private ChattingUser(string userId, HubConnection connection, Stopwatch clock)
     {
@@ -32,11 +36,17 @@ public sealed class ChattingUser : IAsyncDisposable
         connection.Reconnecting += _ =>
         {
             LostAt ??= _clock.Elapsed;
+            _lostSince = _clock.Elapsed;
             return Task.CompletedTask;
         };
         connection.Reconnected += async _ =>
         {
             ReconnectedAt ??= _clock.Elapsed;
+            if (_lostSince is { } since)
+            {
+                _outages.Enqueue(_clock.Elapsed - since);
+            }
+
             Reconnects++;
             foreach (var room in _rooms.Keys)
             {
@@ -58,11 +68,23 @@ public sealed class ChattingUser : IAsyncDisposable
 
     public int Reconnects { get; private set; }
 
+    /// <summary>How long each loss of the connection lasted, from the client noticing it to being connected again.</summary>
+    public IReadOnlyCollection<TimeSpan> Outages => _outages;
+
+    /// <summary>Sends the server answered with an error (the cluster refused them).</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>Sends that got no answer because this user's own connection was lost or not open: the client's to retry.</summary>
+    public int CutOff => Volatile.Read(ref _cutOff);
+
+    /// <summary>What the server said in its last refusal.</summary>
+    public string? LastRefusal { get; private set; }
+
     /// <summary>How many times a draining node asked this user to reconnect elsewhere.</summary>
     public int ReconnectRequests => Volatile.Read(ref _reconnectRequests);
 
     /// <summary>Connects through <paramref name="url"/>, from <paramref name="local"/> when given (to steer nginx's ip_hash).</summary>
-    public static async Task<ChattingUser> ConnectAsync(string url, string userId, IPAddress? local, Stopwatch clock)
+    public static async Task<ChattingUser> ConnectAsync(string url, string userId, IPAddress? local, Stopwatch clock, IRetryPolicy? reconnect = null)
     {
         var token = await TestChatClient.GetTokenAsync(url, userId);
         var connection = new HubConnectionBuilder()
@@ -76,7 +98,7 @@ public sealed class ChattingUser : IAsyncDisposable
                     BoundSockets.Use(o, local);
                 }
             })
-            .WithAutomaticReconnect(new SteadyRetry())
+            .WithAutomaticReconnect(reconnect ?? new SteadyRetry())
             .Build();
         var user = new ChattingUser(userId, connection, clock);
         await connection.StartAsync().WaitAsync(TestIds.Timeout);
@@ -94,6 +116,7 @@ public sealed class ChattingUser : IAsyncDisposable
     {
         if (Connection.State != HubConnectionState.Connected)
         {
+            Interlocked.Increment(ref _cutOff);
             return false;
         }
 
@@ -103,8 +126,25 @@ public sealed class ChattingUser : IAsyncDisposable
             Acknowledged.Add((roomId, message.GetProperty("seq").GetInt64(), clientMsgId));
             return true;
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or TimeoutException or IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+        catch (HubException ex)
         {
+            Interlocked.Increment(ref _refused);
+            LastRefusal = ex.Message;
+            return false;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException)
+        {
+            // A timeout here is the server not answering in 15 s: counted with refusals, not as the client's.
+            if (ex is TimeoutException)
+            {
+                Interlocked.Increment(ref _refused);
+                LastRefusal = "no answer within 15 s";
+            }
+            else
+            {
+                Interlocked.Increment(ref _cutOff);
+            }
+
             return false;
         }
     }

@@ -28,17 +28,15 @@ public sealed class NginxProcess : IAsyncDisposable
     private string ConfigPath => Path.Combine(_prefix, "conf", "nginx.conf");
 
     /// <summary>What nginx has logged so far (the file is still being written).</summary>
-    public string ReadAccessLog()
-    {
-        using var stream = new FileStream(Path.Combine(_prefix, "logs", "access.log"), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public string ReadAccessLog() => ReadLog("access.log");
+
+    /// <summary>What nginx has logged as errors so far ("no live upstreams" among them).</summary>
+    public string ErrorLog() => ReadLog("error.log");
 
     /// <summary>The template with the launcher's substitutions; one upstream line per node HTTP port.</summary>
     public static string Render(string prefix, int port, IEnumerable<int> upstreamPorts) =>
         Render(Path.Combine(prefix, "logs", "nginx.pid"), Path.Combine(prefix, "logs", "error.log"), Path.Combine(prefix, "logs", "access.log"),
-            Path.Combine(prefix, "tmp"), port, upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;"), workers: 1);
+            Path.Combine(prefix, "tmp"), port, upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=0;"), workers: 1);
 
     public static string Render(string pidFile, string errorLog, string accessLog, string tempDir, int port, IEnumerable<string> servers, int workers) =>
         File.ReadAllText(Path.Combine(RepoPaths.Root, "nginx", "nginx.conf.template"))
@@ -105,6 +103,13 @@ public sealed class NginxProcess : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_prefix, recursive: true);
+    }
+
+    private string ReadLog(string name)
+    {
+        using var stream = new FileStream(Path.Combine(_prefix, "logs", name), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private void Append(string? line)
