@@ -61,6 +61,8 @@ public sealed class EdgeProcess : IAsyncDisposable
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{http}");
         info.ArgumentList.Add($"--Chat:Cluster:SiloPort={silo}");
         info.ArgumentList.Add($"--Chat:Cluster:GatewayPort={gateway}");
+        // Tests sign in as a developer does (the binary itself runs as Production, dev tokens off).
+        info.ArgumentList.Add("--Chat:Auth:DevTokens=true");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.ArgumentList.Add($"--{key}={value}");
