@@ -72,12 +72,6 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public void The_compose_fallback_signing_key_is_the_one_nodes_refuse_without_dev_tokens()
-    {
-        Assert.Contains($"Chat__Auth__SigningKey: ${{CHAT_SIGNING_KEY:-{OrleansChat.Edge.AuthOptionsValidator.ComposeSampleKey}}}", Compose);
-    }
-
-    [Fact]
     public void Compose_nginx_config_is_the_template_rendered_for_the_compose_network()
     {
         var expected = NginxProcess.Render("/tmp/nginx.pid", "/dev/stderr", "/dev/stdout", "/tmp", 3001, ["        server chat:8080 max_fails=3 fail_timeout=1s;"], workers: 4);

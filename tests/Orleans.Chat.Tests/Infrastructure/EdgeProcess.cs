@@ -45,7 +45,7 @@ public sealed class EdgeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a node with extra configuration (<c>Key=Value</c>, as on its command line) and waits until /health is 200.</summary>
-    public static async Task<EdgeProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null, int? siloPort = null, int? gatewayPort = null)
+    public static async Task<EdgeProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null, int? siloPort = null, int? gatewayPort = null, bool devTokens = true)
     {
         var http = httpPort ?? Ports.Free();
         var silo = siloPort ?? Ports.Free();
@@ -61,8 +61,11 @@ public sealed class EdgeProcess : IAsyncDisposable
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{http}");
         info.ArgumentList.Add($"--Chat:Cluster:SiloPort={silo}");
         info.ArgumentList.Add($"--Chat:Cluster:GatewayPort={gateway}");
-        // Tests sign in as a developer does (the binary itself runs as Production, dev tokens off).
-        info.ArgumentList.Add("--Chat:Auth:DevTokens=true");
+        // Tests sign in as a developer does; the binary itself runs as Production, dev tokens off.
+        if (devTokens)
+        {
+            info.ArgumentList.Add("--Chat:Auth:DevTokens=true");
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.ArgumentList.Add($"--{key}={value}");
