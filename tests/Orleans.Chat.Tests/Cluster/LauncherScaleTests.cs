@@ -60,9 +60,9 @@ public sealed class LauncherScaleTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Nodes whose own silo reports itself Active in the status table.</summary>
+    /// <summary>Nodes whose own silo reports itself Active in the status table (NODE STATE CONNECTIONS RESTARTS ID SILO).</summary>
     private static int CountActive(string status) =>
-        status.Split('\n').Count(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var number, _, _, _, "Active", _] && int.TryParse(number, out _));
+        status.Split('\n').Count(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var node, "Active", _, _, _, _] && node.StartsWith("chat-", StringComparison.Ordinal));
 
     private async Task<string> RunAsync(IReadOnlyDictionary<string, string> env, params string[] args)
     {
