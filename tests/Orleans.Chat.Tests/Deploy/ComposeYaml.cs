@@ -67,7 +67,7 @@ public static class ComposeYaml
             using var process = Process.Start(info) ?? throw new InvalidOperationException("docker-compose is not installed (apt-get install -y docker-compose)");
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+            await process.WaitForExitAsync().WaitAsync(DeployTimeouts.Tool);
             return (process.ExitCode, await output, await errors);
         }
         finally

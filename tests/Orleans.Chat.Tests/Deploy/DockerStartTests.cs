@@ -109,7 +109,7 @@ public sealed partial class DockerStartTests : IDisposable
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+        await process.WaitForExitAsync().WaitAsync(DeployTimeouts.Tool);
         return (process.ExitCode, await output + await errors);
     }
 

@@ -12,6 +12,7 @@ namespace OrleansChat.Tests.Deploy;
 /// every stage from a fresh copy of the repository with only its base image's programs, then the
 /// runtime stage's entrypoint is started and must serve the page with the official client, safe by default.
 /// </summary>
+[Collection(ImageBuildCollection.Name)]
 public sealed partial class ImageBuildReplayTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StageTimeout = TimeSpan.FromMinutes(8);
@@ -58,7 +59,7 @@ public sealed partial class ImageBuildReplayTests(ITestOutputHelper output)
     }
 
     /// <summary>The runtime stage's ENTRYPOINT as the container runs it, with the base image's programs only.</summary>
-    private static async Task<RunningEntrypoint> StartEntrypointAsync(ImageBuildReplay replay, DockerStage runtime)
+    private static async Task<EdgeProcess> StartEntrypointAsync(ImageBuildReplay replay, DockerStage runtime)
     {
         var workdir = runtime.All("WORKDIR").Last().Arguments;
         var port = Ports.Free();
@@ -84,11 +85,20 @@ public sealed partial class ImageBuildReplayTests(ITestOutputHelper output)
         info.FileName = Path.Combine(replay.ToolsDirectory(runtime), entrypoint[0]);
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Chat__Cluster__AdvertisedAddress"] = "127.0.0.1";
-        info.Environment["Chat__Cluster__SiloPort"] = Ports.Free().ToString();
-        info.Environment["Chat__Cluster__GatewayPort"] = Ports.Free().ToString();
-        var process = Process.Start(info) ?? throw new InvalidOperationException("the entrypoint did not start");
-        var node = new RunningEntrypoint(process, $"http://127.0.0.1:{port}");
-        await node.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        var (silo, gateway) = (Ports.Free(), Ports.Free());
+        info.Environment["Chat__Cluster__SiloPort"] = silo.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Chat__Cluster__GatewayPort"] = gateway.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var node = EdgeProcess.Adopt(Process.Start(info) ?? throw new InvalidOperationException("the entrypoint did not start"), port, silo, gateway);
+        try
+        {
+            await node.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (Exception)
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
         return node;
     }
 

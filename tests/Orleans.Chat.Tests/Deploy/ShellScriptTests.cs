@@ -25,7 +25,7 @@ public sealed class ShellScriptTests
         using var process = Process.Start(info) ?? throw new InvalidOperationException("shellcheck is not installed (apt-get install -y shellcheck)");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+        await process.WaitForExitAsync().WaitAsync(DeployTimeouts.Tool);
 
         Assert.True(process.ExitCode == 0, await output + await errors);
     }

@@ -71,12 +71,7 @@ public sealed class EdgeProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}={value}");
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new EdgeProcess(process, http, silo, gateway);
-        process.OutputDataReceived += (_, e) => node.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var node = Adopt(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), http, silo, gateway);
         try
         {
             await node.WaitHealthyAsync(TimeSpan.FromSeconds(60));
@@ -87,6 +82,17 @@ public sealed class EdgeProcess : IAsyncDisposable
             throw;
         }
 
+        return node;
+    }
+
+    /// <summary>A node some other way started (e.g. a replayed image's entrypoint), with redirected output: captured from now on.</summary>
+    public static EdgeProcess Adopt(Process process, int httpPort, int siloPort, int gatewayPort)
+    {
+        var node = new EdgeProcess(process, httpPort, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         return node;
     }
 
