@@ -14,7 +14,7 @@ public static class ComposeNginxConfig
         "        # Compose: shared memory for the group, and `resolve` asks Docker's DNS (the resolver above) again",
         "        # as replicas come and go, so `scale` and `restart` need no nginx reload (nginx 1.27.3+).",
         "        zone chat_nodes 256k;",
-        "        server chat:8080 resolve max_fails=1 fail_timeout=5s;",
+        "        server chat:8080 resolve max_fails=3 fail_timeout=1s;",
     ];
 
     private static readonly string[] AfterHttp =
