@@ -18,7 +18,13 @@
 # CHAT_RESTART_BACKOFF (first delay in seconds, doubled per recent restart up to 30; default 1).
 set -uo pipefail
 
-dir=$1
+# The supervisor works inside the node's directory through relative paths: cluster.sh scale renames
+# a leaving node's directory before stopping it, and a working directory follows a rename where a
+# path would not (the stop request would be missed and the node restarted). The node itself runs in
+# the directory the supervisor was started from (its content root).
+workdir=$PWD
+cd "$1" || exit 1
+dir=.
 shift
 max=${CHAT_MAX_RESTARTS:-5}
 window=${CHAT_RESTART_WINDOW:-300}
@@ -46,7 +52,7 @@ echo $$ > "$dir/supervisor.pid"
 echo 0 > "$dir/restarts"
 rm -f "$dir/stop"
 while :; do
-    "$@" &
+    (cd "$workdir" && exec "$@") &
     child=$!
     echo "$child" > "$dir/pid"
     echo running > "$dir/state"

@@ -10,7 +10,7 @@ namespace OrleansChat.Tests.Deploy;
 /// </summary>
 public sealed class SupervisorTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("chat-supervise-").FullName;
+    private string _dir = Directory.CreateTempSubdirectory("chat-supervise-").FullName;
 
     [Fact]
     public async Task A_killed_process_is_started_again_and_counted_and_a_stop_ends_supervision()
@@ -32,6 +32,24 @@ public sealed class SupervisorTests : IDisposable
         Assert.Equal(0, supervisor.ExitCode);
         Assert.Equal("stopped", Read("state"));
         Assert.Equal("1", Read("restarts"));
+    }
+
+    [Fact]
+    public async Task A_stop_is_honoured_after_the_node_directory_was_renamed_as_scale_down_does()
+    {
+        using var supervisor = Start(new() { ["CHAT_RESTART_BACKOFF"] = "0" }, "sleep", "300");
+        var node = await PidAsync(_ => true);
+
+        var moved = _dir + "-leaving";
+        Directory.Move(_dir, moved);
+        _dir = moved;
+        File.WriteAllText(Path.Combine(_dir, "stop"), "");
+        Process.GetProcessById(node).Kill();
+        await supervisor.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(0, supervisor.ExitCode);
+        Assert.Equal("stopped", Read("state"));
+        Assert.Equal("0", Read("restarts"));
     }
 
     [Fact]
