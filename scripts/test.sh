@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of Orleans.Chat on a fresh machine: installs the Debian packages the tests start
-# themselves (Redis, nginx, Chromium), builds in Release, runs all tests, and ends with one line
+# themselves (Redis, nginx, Chromium) or check with (docker-compose, shellcheck), builds in Release, runs
+# all tests (the compose file and every shell script are checked among them), and ends with one line
 # "N passed, N failed, N skipped". Servers are started by the tests on free ports and stopped by them.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-packages=(redis-server nginx chromium docker-compose)
+packages=(redis-server nginx chromium docker-compose shellcheck)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

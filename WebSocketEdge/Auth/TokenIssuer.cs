@@ -6,7 +6,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace OrleansChat.Edge.Auth;
 
-/// <summary>Signs and describes the bearer tokens the hub accepts (HMAC-SHA256, <c>sub</c> = user id).</summary>
+/// <summary>
+/// Signs dev tokens (HS256 with <see cref="AuthOptions.SigningKey"/>, the user id in <c>sub</c> and in
+/// <see cref="AuthOptions.UserIdClaim"/>) and describes which tokens the node accepts.
+/// </summary>
 public sealed class TokenIssuer
 {
     private readonly AuthOptions _options;
@@ -29,12 +32,25 @@ public sealed class TokenIssuer
 
     public SymmetricSecurityKey SigningKey { get; }
 
+    /// <summary>
+    /// Whether HS256 tokens are accepted: with a configured key, or with dev tokens (signed by this
+    /// node's key). An identity provider alone leaves the random key unused, so nothing else can pass.
+    /// </summary>
+    private bool AcceptsSharedKey => _options.SigningKey.Length > 0 || _options.DevTokens || _options.Authority.Length == 0;
+
+    /// <summary>
+    /// The algorithms are pinned: HS256 only with the shared key, and the identity provider's
+    /// configured asymmetric ones. The provider's issuer and keys are added by the JWT handler
+    /// from its discovery document.
+    /// </summary>
     public TokenValidationParameters ValidationParameters => new()
     {
         ValidIssuer = _options.Issuer,
         ValidAudience = _options.Audience,
-        IssuerSigningKey = SigningKey,
-        NameClaimType = JwtRegisteredClaimNames.Sub,
+        IssuerSigningKey = AcceptsSharedKey ? SigningKey : null,
+        ValidAlgorithms = (AcceptsSharedKey ? [SecurityAlgorithms.HmacSha256] : Array.Empty<string>())
+            .Concat(_options.Authority.Length > 0 ? _options.AlgorithmList : []).ToList(),
+        NameClaimType = _options.UserIdClaim,
         LifetimeValidator = IsWithinLifetime,
     };
 
@@ -48,6 +64,7 @@ public sealed class TokenIssuer
     {
         var now = _time.GetUtcNow();
         var expires = now + _options.TokenLifetime;
+        var claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId, [_options.UserIdClaim] = userId };
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
@@ -55,7 +72,7 @@ public sealed class TokenIssuer
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256),
         });
         return (token, expires);

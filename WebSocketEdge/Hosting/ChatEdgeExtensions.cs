@@ -1,14 +1,11 @@
 using OrleansChat.Edge.Routing.Feeds;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using System.Security.Claims;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Hosting;
-using Microsoft.IdentityModel.JsonWebTokens;
 using OrleansChat.Edge.Auth;
 using OrleansChat.Edge.Health;
 using OrleansChat.Edge.Hubs;
@@ -31,7 +28,6 @@ public static class ChatEdgeExtensions
 
         services.AddSingleton<ConnectionLimit>();
         services.AddSingleton<UserConnectionLimit>();
-        services.AddSingleton<TokenIssuer>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<DirectRoomJoins>();
         services.AddSingleton<LocalRoutes>();
@@ -44,40 +40,7 @@ public static class ChatEdgeExtensions
         services.AddHostedService<ChatNodeService>();
         services.AddProblemDetails();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((jwt, issuer) =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = issuer.ValidationParameters;
-                jwt.Events = new JwtBearerEvents
-                {
-                    // Browsers cannot set headers on WebSockets; the official clients send the token as a query parameter.
-                    OnMessageReceived = context =>
-                    {
-                        var token = context.Request.Query["access_token"];
-                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments(HubNames.HubPath))
-                        {
-                            context.Token = token;
-                        }
-
-                        return Task.CompletedTask;
-                    },
-
-                    // A hub connection keeps its principal for as long as it lives. Keep only the user
-                    // id, not the parsed token and its six claims (measured: ~3 KB per connection).
-                    OnTokenValidated = context =>
-                    {
-                        if (context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } userId)
-                        {
-                            context.Principal = SlimPrincipal(userId, context.Scheme.Name);
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                };
-            });
-        services.AddAuthorization();
+        services.AddChatAuth();
 
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSignalR(o => o.AddFilter<ChatErrorFilter>())
@@ -104,17 +67,11 @@ public static class ChatEdgeExtensions
         var userLimit = app.Services.GetRequiredService<UserConnectionLimit>();
         app.Use((context, next) => userLimit.InvokeAsync(context, next));
 
-        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens)
-        {
-            app.MapPost(DevTokenEndpoint.Path, DevTokenEndpoint.HandleAsync);
-        }
+        app.MapChatAuth();
 
         app.MapHub<ChatHub>(HubNames.HubPath);
         app.MapGet(RoomActivityEndpoint.Path, RoomActivityEndpoint.Handle).RequireAuthorization();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;
     }
-
-    internal static ClaimsPrincipal SlimPrincipal(string userId, string authenticationType) =>
-        new(new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId)], authenticationType, JwtRegisteredClaimNames.Sub, roleType: null));
 }

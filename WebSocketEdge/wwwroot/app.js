@@ -1,6 +1,6 @@
 // The web chat page: sign-in, the connection's life, and the forms. Rooms live in js/chat.js.
 
-import { buildConnection, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, TokenSource } from "./js/api.js";
+import { buildConnection, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, takeHandedOverToken, TokenSource } from "./js/api.js";
 import { ChatModel } from "./js/rooms.js";
 import { Chat } from "./js/chat.js";
 import * as view from "./js/view.js";
@@ -14,6 +14,7 @@ let edit = null;
 let retry = null;
 // Restarts of a closed connection in a row without one that held: sets the next restart's delay.
 let restarts = 0;
+let auth = { devTokens: false, signInUrl: "", userIdClaim: "sub" };
 
 function newMessageId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -50,7 +51,7 @@ async function start(session) {
   $("app").hidden = false;
   $("me-name").textContent = session.userId;
   $("me-avatar").replaceWith(Object.assign(view.avatar(session.userId), { id: "me-avatar" }));
-  const tokens = new TokenSource(session);
+  const tokens = new TokenSource(session, auth.signInUrl);
   connection = buildConnection(tokens);
   chat = new Chat(new ChatModel(session.userId), connection);
   chat.onEdit = setEdit;
@@ -207,11 +208,27 @@ async function sidebarAction(event, inputId, action) {
   }
 }
 
-wire();
-$("login-name").value = localStorage.getItem("chat.lastName") ?? "";
-const saved = sessionStorage.getItem(SESSION_KEY);
-if (saved) {
-  start(JSON.parse(saved));
-} else {
-  $("login-name").focus();
+/**
+ * With dev tokens (development, or a demo) anyone signs in by name and a banner says so. Without,
+ * the token comes from the host application (docs/operations.md, "Signing in").
+ */
+async function boot() {
+  wire();
+  auth = await fetchAuthConfig();
+  $("demo-banner").hidden = !auth.devTokens;
+  $("login-form").hidden = !auth.devTokens;
+  $("login-external").hidden = auth.devTokens;
+  if (auth.signInUrl) $("login-external-link").href = auth.signInUrl;
+  $("login-external-link").hidden = !auth.signInUrl;
+  $("login-name").value = localStorage.getItem("chat.lastName") ?? "";
+  const handedOver = takeHandedOverToken(auth.userIdClaim);
+  if (handedOver) sessionStorage.setItem(SESSION_KEY, JSON.stringify(handedOver));
+  const saved = sessionStorage.getItem(SESSION_KEY);
+  if (saved) {
+    start(JSON.parse(saved));
+  } else if (auth.devTokens) {
+    $("login-name").focus();
+  }
 }
+
+boot();

@@ -1,7 +1,9 @@
-// Talking to the node: dev tokens over HTTP and the hub through the official SignalR client.
+// Talking to the node: how to sign in, dev tokens or a token handed over by the host application,
+// and the hub through the official SignalR client.
 
 export const HUB_PATH = "/hubs/chat";
 const TOKEN_PATH = "/api/auth/dev-token";
+const CONFIG_PATH = "/api/auth/config";
 const REFRESH_BEFORE_EXPIRY_MS = 60_000;
 
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -28,14 +30,54 @@ export async function fetchDevToken(userId) {
   return { accessToken: body.accessToken, userId: body.userId, expiresAt: Date.parse(body.expiresAt) };
 }
 
-/** Keeps a token for a user and renews it shortly before it expires (reconnects need a valid one). */
+/** How this server signs people in: { devTokens, signInUrl, userIdClaim }. */
+export async function fetchAuthConfig() {
+  try {
+    const response = await fetch(CONFIG_PATH);
+    if (response.ok) return await response.json();
+  } catch {
+    // Unreachable: fall through to the safe assumption (no name sign-in).
+  }
+  return { devTokens: false, signInUrl: "", userIdClaim: "sub" };
+}
+
+/**
+ * A token the host application handed over in the address's fragment (#access_token=...; a fragment
+ * never reaches a server or its logs). It is removed from the address at once, so it is not
+ * bookmarked or shared. Returns a session, or null when there is none or it cannot be read.
+ */
+export function takeHandedOverToken(userIdClaim) {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const accessToken = fragment.get("access_token");
+  if (!accessToken) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  try {
+    const part = accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), "=")));
+    const userId = claims[userIdClaim];
+    if (typeof userId !== "string" || !ID_PATTERN.test(userId)) return null;
+    return { accessToken, userId, expiresAt: (claims.exp ?? 0) * 1000, handedOver: true };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps a token for a user and renews a dev token shortly before it expires (reconnects need a valid
+ * one). A handed-over token cannot be renewed here: the visitor goes back to the host's sign-in.
+ */
 export class TokenSource {
-  constructor(session) {
+  constructor(session, signInUrl) {
     this.session = session;
+    this.signInUrl = signInUrl;
   }
 
   async get() {
     if (Date.now() > this.session.expiresAt - REFRESH_BEFORE_EXPIRY_MS) {
+      if (this.session.handedOver) {
+        if (this.signInUrl) location.assign(this.signInUrl);
+        throw new Error("Your sign-in has expired. Open the chat again from the application you came from.");
+      }
       this.session = await fetchDevToken(this.session.userId);
       sessionStorage.setItem("chat.session", JSON.stringify(this.session));
     }

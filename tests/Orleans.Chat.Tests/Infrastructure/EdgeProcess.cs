@@ -45,7 +45,7 @@ public sealed class EdgeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a node with extra configuration (<c>Key=Value</c>, as on its command line) and waits until /health is 200.</summary>
-    public static async Task<EdgeProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null, int? siloPort = null, int? gatewayPort = null)
+    public static async Task<EdgeProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null, int? siloPort = null, int? gatewayPort = null, bool devTokens = true)
     {
         var http = httpPort ?? Ports.Free();
         var silo = siloPort ?? Ports.Free();
@@ -61,17 +61,17 @@ public sealed class EdgeProcess : IAsyncDisposable
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{http}");
         info.ArgumentList.Add($"--Chat:Cluster:SiloPort={silo}");
         info.ArgumentList.Add($"--Chat:Cluster:GatewayPort={gateway}");
+        // Tests sign in as a developer does; the binary itself runs as Production, dev tokens off.
+        if (devTokens)
+        {
+            info.ArgumentList.Add("--Chat:Auth:DevTokens=true");
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.ArgumentList.Add($"--{key}={value}");
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new EdgeProcess(process, http, silo, gateway);
-        process.OutputDataReceived += (_, e) => node.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var node = Adopt(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"), http, silo, gateway);
         try
         {
             await node.WaitHealthyAsync(TimeSpan.FromSeconds(60));
@@ -82,6 +82,17 @@ public sealed class EdgeProcess : IAsyncDisposable
             throw;
         }
 
+        return node;
+    }
+
+    /// <summary>A node some other way started (e.g. a replayed image's entrypoint), with redirected output: captured from now on.</summary>
+    public static EdgeProcess Adopt(Process process, int httpPort, int siloPort, int gatewayPort)
+    {
+        var node = new EdgeProcess(process, httpPort, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         return node;
     }
 

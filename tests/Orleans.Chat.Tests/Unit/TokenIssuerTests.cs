@@ -67,17 +67,36 @@ public sealed class TokenIssuerTests
         Assert.False(result.IsValid);
     }
 
-    [Fact]
-    public void The_compose_files_published_sample_key_is_refused_once_dev_tokens_are_off()
+    [Theory]
+    [InlineData("http://idp.example", true, "RS256", "must be https")]
+    [InlineData("idp.example", true, "RS256", "absolute http(s) URL")]
+    [InlineData("https://idp.example", true, "HS256", "Algorithms must list")]
+    [InlineData("https://idp.example", true, "none", "Algorithms must list")]
+    [InlineData("https://idp.example", true, "", "Algorithms must list")]
+    public void Identity_provider_settings_that_would_weaken_checks_are_refused_naming_the_option(string authority, bool requireHttps, string algorithms, string expected)
     {
         var validator = new AuthOptionsValidator(Options.Create(new ChatClusterOptions()));
 
-        var production = validator.Validate(null, new AuthOptions { SigningKey = AuthOptionsValidator.ComposeSampleKey, DevTokens = false });
-        var local = validator.Validate(null, new AuthOptions { SigningKey = AuthOptionsValidator.ComposeSampleKey, DevTokens = true });
+        var result = validator.Validate(null, new AuthOptions { Authority = authority, RequireHttpsMetadata = requireHttps, Algorithms = algorithms });
 
-        Assert.True(production.Failed);
-        Assert.Contains("CHAT_SIGNING_KEY", production.FailureMessage);
-        Assert.True(local.Succeeded, local.FailureMessage);
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage);
+        Assert.Contains("Chat:Auth:", result.FailureMessage);
+    }
+
+    [Fact]
+    public void A_cluster_needs_a_shared_key_unless_an_identity_provider_alone_signs_tokens()
+    {
+        var validator = new AuthOptionsValidator(Options.Create(new ChatClusterOptions { Clustering = ClusteringMode.Redis }));
+
+        var providerOnly = validator.Validate(null, new AuthOptions { Authority = "https://idp.example" });
+        var devTokensNoKey = validator.Validate(null, new AuthOptions { Authority = "https://idp.example", DevTokens = true });
+        var nothing = validator.Validate(null, new AuthOptions());
+
+        Assert.True(providerOnly.Succeeded, providerOnly.FailureMessage);
+        Assert.True(devTokensNoKey.Failed);
+        Assert.True(nothing.Failed);
+        Assert.Contains("SigningKey", nothing.FailureMessage);
     }
 
     private static Task<TokenValidationResult> ValidateAsync(TokenIssuer issuer, string token) =>
