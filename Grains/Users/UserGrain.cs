@@ -49,18 +49,24 @@ public sealed partial class UserGrain(
         }
 
         var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
+        await AddRoomAsync(roomId, result.LastSeq);
+        return result;
+    }
+
+    /// <summary>The room took the user: the user's list gains it, and every node routes the user's connections to it.</summary>
+    private async Task AddRoomAsync(string roomId, long joinedAtSeq)
+    {
         if (state.State.Rooms.Add(roomId))
         {
             state.State.RoomsVersion++;
-            await state.WriteOrUndoAsync(() =>
+            await WriteOrUndoAsync(() =>
             {
                 state.State.Rooms.Remove(roomId);
                 state.State.RoomsVersion--;
             });
         }
 
-        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = result.LastSeq });
-        return result;
+        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = joinedAtSeq });
     }
 
     public async Task LeaveRoom(string roomId)
@@ -71,7 +77,7 @@ public sealed partial class UserGrain(
         {
             var hadRead = state.State.LastRead.Remove(roomId, out var lastRead);
             state.State.RoomsVersion++;
-            await state.WriteOrUndoAsync(() =>
+            await WriteOrUndoAsync(() =>
             {
                 state.State.Rooms.Add(roomId);
                 state.State.RoomsVersion--;
@@ -148,7 +154,7 @@ public sealed partial class UserGrain(
 
         await room.MarkRead(UserId, read);
         state.State.LastRead[roomId] = read;
-        await state.WriteStateAsync();
+        await WriteOrUndoAsync(() => { });
     }
 
     public async Task<IReadOnlyList<RoomSummary>> GetRooms()

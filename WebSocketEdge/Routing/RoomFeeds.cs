@@ -409,9 +409,18 @@ public sealed partial class RoomFeeds
             ReadEvent r => _hub.Clients.GroupExcept(group, _routes.ConnectionsOf(r.UserId)).SendAsync(HubNames.Read, r),
             MessageEditedEvent e => _hub.Clients.Group(group).SendAsync(HubNames.MessageEdited, e),
             MessageDeletedEvent d => _hub.Clients.Group(group).SendAsync(HubNames.MessageDeleted, d),
+            ModerationEvent m => SendModeration(group, m),
             _ => Task.CompletedTask,
         };
         Observe(send);
+    }
+
+    private Task SendModeration(string group, ModerationEvent action)
+    {
+        var (name, payload) = ModerationWire.ToClient(action);
+        return ModerationWire.RemovedUser(action) is { } removed
+            ? _hub.Clients.GroupExcept(group, _routes.ConnectionsOf(removed)).SendAsync(name, payload)
+            : _hub.Clients.Group(group).SendAsync(name, payload);
     }
 
     /// <summary>
