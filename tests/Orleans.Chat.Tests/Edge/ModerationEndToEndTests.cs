@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Tests.Cluster.Infrastructure;
 using OrleansChat.Tests.Infrastructure;
 
 namespace OrleansChat.Tests.Edge;
@@ -119,6 +120,8 @@ public sealed class ModerationEndToEndTests(EdgeNodeFixture node)
         Assert.Equal((owner.UserId, "spamming"), (Str(seenByTarget, "by"), Str(seenByTarget, "reason")));
         await AssertCutOffAsync(owner, member, target, roomId, elsewhere);
         await Refused(target.SendAsync(roomId, "hello?"), "not a member");
+        var audit = $"Room {roomId}: {owner.UserId} kicked {target.UserId} spamming";
+        await Poll.UntilAsync(() => node.Node.Output.Contains(audit, StringComparison.Ordinal), TestIds.Timeout, () => $"the node log has no line '{audit}'");
 
         Assert.Equal("member", Str(await target.JoinAsync(roomId), "role"));
     }
