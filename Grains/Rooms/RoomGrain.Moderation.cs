@@ -187,16 +187,8 @@ public sealed partial class RoomGrain
         }
     }
 
-    public async Task Unban(string by, string userId)
-    {
-        await BeginActionAsync(by, userId);
-        RoomRules.EnsureMayActOn(state.State, RoomId, by, userId, "unban");
-        if (state.State.Bans.ContainsKey(userId))
-        {
-            await ChangeStateAsync(room => room.Bans.Remove(userId));
-            await AnnounceAsync(new MemberUnbannedEvent(RoomId, by, userId));
-        }
-    }
+    public Task Unban(string by, string userId) =>
+        LiftAsync(by, userId, "unban", room => room.Bans, new MemberUnbannedEvent(RoomId, by, userId));
 
     public async Task Mute(string by, string userId, long seconds)
     {
@@ -208,16 +200,8 @@ public sealed partial class RoomGrain
         await AnnounceAsync(new MemberMutedEvent(RoomId, by, userId, until));
     }
 
-    public async Task Unmute(string by, string userId)
-    {
-        await BeginActionAsync(by, userId);
-        RoomRules.EnsureMayActOn(state.State, RoomId, by, userId, "unmute");
-        if (state.State.Mutes.ContainsKey(userId))
-        {
-            await ChangeStateAsync(room => room.Mutes.Remove(userId));
-            await AnnounceAsync(new MemberUnmutedEvent(RoomId, by, userId));
-        }
-    }
+    public Task Unmute(string by, string userId) =>
+        LiftAsync(by, userId, "unmute", room => room.Mutes, new MemberUnmutedEvent(RoomId, by, userId));
 
     public async Task SetBlocked(string blockerId, bool blocked)
     {
@@ -260,6 +244,18 @@ public sealed partial class RoomGrain
         {
             await ChangeStateAsync(room => RoomRules.ClaimOwner(room, RoomId, by));
             LogOwnerAdopted(logger, RoomId, by);
+        }
+    }
+
+    /// <summary>Ends a ban or mute; lifting one that is not there changes nothing and announces nothing.</summary>
+    private async Task LiftAsync(string by, string userId, string action, Func<RoomState, Dictionary<string, Restriction>> restrictions, ModerationEvent lifted)
+    {
+        await BeginActionAsync(by, userId);
+        RoomRules.EnsureMayActOn(state.State, RoomId, by, userId, action);
+        if (restrictions(state.State).ContainsKey(userId))
+        {
+            await ChangeStateAsync(room => restrictions(room).Remove(userId));
+            await AnnounceAsync(lifted);
         }
     }
 

@@ -36,21 +36,7 @@ public sealed partial class UserGrain
     public async Task RemovedFromRoom(string roomId, RoomEvent notice)
     {
         ChatLimits.EnsureRoomId(roomId);
-        if (state.State.Rooms.Remove(roomId))
-        {
-            var hadRead = state.State.LastRead.Remove(roomId, out var lastRead);
-            state.State.RoomsVersion++;
-            await WriteOrUndoAsync(() =>
-            {
-                state.State.Rooms.Add(roomId);
-                state.State.RoomsVersion--;
-                if (hadRead)
-                {
-                    state.State.LastRead[roomId] = lastRead;
-                }
-            });
-        }
-
+        await ForgetRoomAsync(roomId);
         if (_connections.Count == 0)
         {
             return;

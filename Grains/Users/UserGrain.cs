@@ -73,6 +73,13 @@ public sealed partial class UserGrain(
     {
         ChatLimits.EnsureRoomId(roomId);
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(UserId);
+        await ForgetRoomAsync(roomId);
+        await NotifyRoomsChangedAsync();
+    }
+
+    /// <summary>The user is no longer in the room (left, kicked or banned): the room and its read position leave the user's state.</summary>
+    private async Task ForgetRoomAsync(string roomId)
+    {
         if (state.State.Rooms.Remove(roomId))
         {
             var hadRead = state.State.LastRead.Remove(roomId, out var lastRead);
@@ -87,8 +94,6 @@ public sealed partial class UserGrain(
                 }
             });
         }
-
-        await NotifyRoomsChangedAsync();
     }
 
     public Task<UserRooms> GetRoomList() => Task.FromResult(CurrentRooms());
