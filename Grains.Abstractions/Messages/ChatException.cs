@@ -13,6 +13,9 @@ public enum ChatErrorCode
 
     /// <summary>A room at its member limit, or a user at the limit of rooms they may be in.</summary>
     LimitReached = 6,
+
+    /// <summary>Something that may exist only once already does (a room created twice).</summary>
+    Conflict = 7,
 }
 
 /// <summary>

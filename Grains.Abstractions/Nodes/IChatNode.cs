@@ -33,6 +33,18 @@ public interface IChatNode : IGrainObserver
     [Alias("ApplyUserRooms")]
     Task ApplyUserRooms(string userId, UserRooms rooms);
 
+    /// <summary>
+    /// A room removed the user (kick or ban): the node hands <paramref name="notice"/> to the user's
+    /// local connections, then routes them by <paramref name="rooms"/>, which no longer holds the room.
+    /// Awaited, so the removal returns only once the user's connections stopped getting the room's events.
+    /// </summary>
+    [Alias("RemoveFromRoom")]
+    Task RemoveFromRoom(string userId, UserRooms rooms, RoomEvent notice);
+
+    /// <summary>An event for one user's local connections only (an invitation to a room they are not in).</summary>
+    [OneWay, Alias("OnUserEvent")]
+    Task OnUserEvent(string userId, RoomEvent notice);
+
     /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
     [OneWay, Alias("OnPresence")]
     Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds);

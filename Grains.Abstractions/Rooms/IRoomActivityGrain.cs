@@ -14,7 +14,8 @@ public sealed record RoomActivity(
     [property: Id(5)] int Members,
     [property: Id(6)] long Joins,
     [property: Id(7)] long Leaves,
-    [property: Id(8)] DateTimeOffset? LastEventAt);
+    [property: Id(8)] DateTimeOffset? LastEventAt,
+    [property: Id(9)] long ModerationActions = 0);
 
 /// <summary>Keyed by room id; activated by the room's event stream (implicit subscription).</summary>
 [Alias("chat.IRoomActivityGrain")]

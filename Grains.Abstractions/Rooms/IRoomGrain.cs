@@ -8,7 +8,8 @@ namespace OrleansChat.Rooms;
 public sealed record JoinResult(
     [property: Id(0)] string RoomId,
     [property: Id(1)] long LastSeq,
-    [property: Id(2)] IReadOnlyList<string> Members);
+    [property: Id(2)] IReadOnlyList<string> Members,
+    [property: Id(3)] string? Role = null);
 
 /// <summary>
 /// The answer to <see cref="IRoomGrain.SendFromNode"/>: the stored message, and whether the calling
@@ -22,11 +23,12 @@ public sealed record SendReceipt([property: Id(0)] ChatMessage Message, [propert
 public sealed record RoomSubscription([property: Id(0)] string RoomId, [property: Id(1)] long LastSeq);
 
 /// <summary>
-/// A chat room, keyed by room id. It owns membership, assigns sequence numbers and fans events out
+/// A chat room, keyed by room id. Its moderation methods (roles, invites, kicks, bans, mutes) are
+/// in <see cref="IRoomModeration"/>. It owns membership, assigns sequence numbers and fans events out
 /// to the edge nodes that hold connections of its members: one call per node, never per member.
 /// </summary>
 [Alias("chat.IRoomGrain")]
-public interface IRoomGrain : IGrainWithStringKey
+public interface IRoomGrain : IGrainWithStringKey, IRoomModeration
 {
     /// <summary>Adds a member (idempotent) and tells the room.</summary>
     [Alias("Join")]

@@ -59,4 +59,30 @@ public interface IUserGrain : IGrainWithStringKey
 
     [ReadOnly, Alias("GetRooms")]
     Task<IReadOnlyList<RoomSummary>> GetRooms();
+
+    /// <summary>Creates a public room owned by this user (<see cref="Rooms.IRoomModeration.Create"/>), then adds it to the user's rooms.</summary>
+    [Alias("CreateRoom")]
+    Task<Rooms.RoomInfo> CreateRoom(string roomId, Rooms.RoomSettings settings);
+
+    /// <summary>
+    /// The room removed this user (kick or ban): the room leaves the user's list and every node with
+    /// the user's connections hands them <paramref name="notice"/> and stops routing the room to them
+    /// before this returns. Interleaves, because the room calls it while the user may be waiting on that room.
+    /// </summary>
+    [AlwaysInterleave, Alias("RemovedFromRoom")]
+    Task RemovedFromRoom(string roomId, Messages.RoomEvent notice);
+
+    /// <summary>An event for this user alone (an invitation), handed to the nodes holding the user's connections.</summary>
+    [OneWay, AlwaysInterleave, Alias("Notify")]
+    Task Notify(Messages.RoomEvent notice);
+
+    /// <summary>Refuses <paramref name="userId"/>'s direct messages to this user from now on (idempotent).</summary>
+    [Alias("Block")]
+    Task Block(string userId);
+
+    [Alias("Unblock")]
+    Task Unblock(string userId);
+
+    [ReadOnly, Alias("GetBlocked")]
+    Task<IReadOnlyList<string>> GetBlocked();
 }

@@ -18,6 +18,7 @@ public sealed class RoomActivityState
     [Id(5)] public long Joins { get; set; }
     [Id(6)] public long Leaves { get; set; }
     [Id(7)] public DateTimeOffset? LastEventAt { get; set; }
+    [Id(8)] public long ModerationActions { get; set; }
 }
 
 /// <summary>
@@ -53,7 +54,7 @@ public sealed class RoomActivityGrain(
     {
         var s = state.State;
         return Task.FromResult(new RoomActivity(
-            this.GetPrimaryKeyString(), s.LastSeq, s.Messages, s.Edits, s.Deletes, s.Members.Count, s.Joins, s.Leaves, s.LastEventAt));
+            this.GetPrimaryKeyString(), s.LastSeq, s.Messages, s.Edits, s.Deletes, s.Members.Count, s.Joins, s.Leaves, s.LastEventAt, s.ModerationActions));
     }
 
     private Task ApplyAsync(RoomEvent roomEvent)
@@ -72,6 +73,22 @@ public sealed class RoomActivityGrain(
             MemberEvent { Joined: false } l when s.Members.Remove(l.UserId) => Count(() => s.Leaves++),
             MessageEditedEvent => Count(() => s.Edits++),
             MessageDeletedEvent => Count(() => s.Deletes++),
+
+            // A kick or ban is the removed member's leave as well (no separate leave event comes).
+            ModerationEvent m => Count(() =>
+            {
+                s.ModerationActions++;
+                var removed = m switch
+                {
+                    MemberKickedEvent k => k.UserId,
+                    MemberBannedEvent b => b.UserId,
+                    _ => null,
+                };
+                if (removed is not null)
+                {
+                    s.Members.Remove(removed);
+                }
+            }),
             _ => false,
         };
 

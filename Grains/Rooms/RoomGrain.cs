@@ -11,6 +11,10 @@ using Orleans.Runtime;
 
 namespace OrleansChat.Grains.Rooms;
 
+/// <summary>
+/// A room: membership, seq assignment, fan-out to nodes and the room's stream. Its moderation
+/// methods are in RoomGrain.Moderation.cs, the rules they apply in <see cref="RoomRules"/>.
+/// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
     IMessageStore store,
@@ -38,6 +42,11 @@ public sealed partial class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lastSeq = await store.GetLastSeqAsync(RoomId, cancellationToken);
+        if (RoomRules.AdoptOwner(state.State, RoomId))
+        {
+            await state.WriteStateAsync(cancellationToken);
+            LogOwnerAdopted(logger, RoomId, state.State.Owner);
+        }
 
         // What a previous activation stored but may not have put on the stream (it crashed, or its
         // silo's relay could not reach the stream) goes out again, before anything this one stores.
@@ -63,39 +72,42 @@ public sealed partial class RoomGrain(
             throw new ChatException($"room {RoomId} is a direct room of two other users", ChatErrorCode.Forbidden);
         }
 
+        var direct = ChatLimits.IsDirectRoom(RoomId);
         if (!state.State.Members.Contains(userId))
         {
+            if (!direct)
+            {
+                RoomRules.EnsureMayJoin(state.State, RoomId, userId, time.GetUtcNow());
+            }
+
             var max = limits.Value.MaxMembersPerRoom;
             if (state.State.Members.Count >= max)
             {
                 throw new ChatException($"room {RoomId} is full: it has the maximum of {max} members", ChatErrorCode.LimitReached);
             }
 
-            var creates = state.State.CreatedAt is null;
-            state.State.Members.Add(userId);
-            if (creates)
+            await ChangeStateAsync(room =>
             {
-                state.State.CreatedAt = time.GetUtcNow();
-                state.State.PublishedSeq ??= _lastSeq;
-                if (!ChatLimits.IsDirectRoom(RoomId))
+                room.Members.Add(userId);
+                room.Invited.Remove(userId);
+                if (room.CreatedAt is null)
                 {
-                    state.State.Moderators.Add(userId);
+                    // JoinRoom on a missing id creates a public room owned by the joiner.
+                    room.CreatedAt = time.GetUtcNow();
+                    room.Owner = direct ? null : userId;
+                    room.PublishedSeq ??= _lastSeq;
                 }
-            }
 
-            await state.WriteOrUndoAsync(() =>
-            {
-                state.State.Members.Remove(userId);
-                if (creates)
-                {
-                    state.State.CreatedAt = null;
-                    state.State.Moderators.Remove(userId);
-                }
+                RoomRules.ClaimOwner(room, RoomId, userId);
             });
             FanoutAndPublish(new MemberEvent(RoomId, userId, Joined: true));
         }
+        else if (RoomRules.MayClaimOwner(state.State, RoomId, userId))
+        {
+            await ChangeStateAsync(room => RoomRules.ClaimOwner(room, RoomId, userId));
+        }
 
-        return new JoinResult(RoomId, _lastSeq, state.State.Members.Order(StringComparer.Ordinal).ToList());
+        return new JoinResult(RoomId, _lastSeq, state.State.Members.Order(StringComparer.Ordinal).ToList(), RoomRules.RoleOf(state.State, RoomId, userId));
     }
 
     public async Task Leave(string userId)
@@ -132,7 +144,9 @@ public sealed partial class RoomGrain(
         ChatLimits.EnsureUserId(senderId);
         ChatLimits.EnsureClientMsgId(clientMsgId);
         ChatLimits.EnsureText(text);
+        RoomRules.EnsureAccepted(state.State, RoomId, senderId);
         EnsureMember(senderId);
+        RoomRules.EnsureNotMuted(state.State, RoomId, senderId, time.GetUtcNow());
         if (ChatLimits.TryParseDirectRoom(RoomId, out var a, out var b)
             && !(state.State.Members.Contains(a) && state.State.Members.Contains(b)))
         {
@@ -223,6 +237,7 @@ public sealed partial class RoomGrain(
     {
         EnsureMember(userId);
         ChatLimits.EnsureText(text);
+        RoomRules.EnsureNotMuted(state.State, RoomId, userId, time.GetUtcNow());
         var message = await GetStoredAsync(seq);
         if (message.SenderId != userId)
         {
@@ -244,7 +259,7 @@ public sealed partial class RoomGrain(
     {
         EnsureMember(userId);
         var message = await GetStoredAsync(seq);
-        if (message.SenderId != userId && !state.State.Moderators.Contains(userId))
+        if (message.SenderId != userId && !RoomRules.IsOwnerOrModerator(state.State, userId))
         {
             throw new ChatException("only the sender or a moderator may delete a message", ChatErrorCode.Forbidden);
         }

@@ -49,29 +49,42 @@ public sealed partial class UserGrain(
         }
 
         var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
+        await AddRoomAsync(roomId, result.LastSeq);
+        return result;
+    }
+
+    /// <summary>The room took the user: the user's list gains it, and every node routes the user's connections to it.</summary>
+    private async Task AddRoomAsync(string roomId, long joinedAtSeq)
+    {
         if (state.State.Rooms.Add(roomId))
         {
             state.State.RoomsVersion++;
-            await state.WriteOrUndoAsync(() =>
+            await WriteOrUndoAsync(() =>
             {
                 state.State.Rooms.Remove(roomId);
                 state.State.RoomsVersion--;
             });
         }
 
-        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = result.LastSeq });
-        return result;
+        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = joinedAtSeq });
     }
 
     public async Task LeaveRoom(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
         await GrainFactory.GetGrain<IRoomGrain>(roomId).Leave(UserId);
+        await ForgetRoomAsync(roomId);
+        await NotifyRoomsChangedAsync();
+    }
+
+    /// <summary>The user is no longer in the room (left, kicked or banned): the room and its read position leave the user's state.</summary>
+    private async Task ForgetRoomAsync(string roomId)
+    {
         if (state.State.Rooms.Remove(roomId))
         {
             var hadRead = state.State.LastRead.Remove(roomId, out var lastRead);
             state.State.RoomsVersion++;
-            await state.WriteOrUndoAsync(() =>
+            await WriteOrUndoAsync(() =>
             {
                 state.State.Rooms.Add(roomId);
                 state.State.RoomsVersion--;
@@ -81,8 +94,6 @@ public sealed partial class UserGrain(
                 }
             });
         }
-
-        await NotifyRoomsChangedAsync();
     }
 
     public Task<UserRooms> GetRoomList() => Task.FromResult(CurrentRooms());
@@ -148,7 +159,7 @@ public sealed partial class UserGrain(
 
         await room.MarkRead(UserId, read);
         state.State.LastRead[roomId] = read;
-        await state.WriteStateAsync();
+        await WriteOrUndoAsync(() => { });
     }
 
     public async Task<IReadOnlyList<RoomSummary>> GetRooms()

@@ -13,4 +13,8 @@ public sealed class UserState
     /// <summary>Grows with every change of <see cref="Rooms"/>, so nodes can tell a newer list from an older one.</summary>
     [Id(2)]
     public long RoomsVersion { get; set; }
+
+    /// <summary>Users whose direct messages this user refuses; each direct room holds a copy of its side.</summary>
+    [Id(3)]
+    public HashSet<string> Blocked { get; set; } = new(StringComparer.Ordinal);
 }

@@ -15,7 +15,7 @@ namespace OrleansChat.Edge.Hubs;
 /// into <see cref="HubException"/>s with the reason.
 /// </summary>
 [Authorize]
-public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins) : Hub
+public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins) : Hub
 {
     private const int MaxPresenceMembers = 500;
 
@@ -31,7 +31,7 @@ public sealed class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter
         TakeActionToken();
         // The user grain returns once every node holding the user's connections routes them to the room.
         var result = await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
-        return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members);
+        return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members, result.Role);
     }
 
     public async Task LeaveRoom(string roomId)

@@ -13,6 +13,14 @@ public static class HubNames
     public const string Presence = "presence";
     public const string MessageEdited = "messageEdited";
     public const string MessageDeleted = "messageDeleted";
+    public const string RoomUpdated = "roomUpdated";
+    public const string Invited = "invited";
+    public const string RoleChanged = "roleChanged";
+    public const string MemberKicked = "memberKicked";
+    public const string MemberBanned = "memberBanned";
+    public const string MemberUnbanned = "memberUnbanned";
+    public const string MemberMuted = "memberMuted";
+    public const string MemberUnmuted = "memberUnmuted";
 
     /// <summary>Sent to a node's clients when it drains, so they reconnect elsewhere before it stops.</summary>
     public const string Reconnect = "reconnect";

@@ -180,6 +180,40 @@ public sealed partial class ChatNode(
 
     public Task ApplyUserRooms(string userId, UserRooms rooms) => ApplyRoomsAsync(userId, rooms);
 
+    /// <summary>
+    /// The notice goes first, to each local connection of the user (SignalR keeps per-connection
+    /// order), then the connections leave the room's group: from then on nothing of the room reaches them.
+    /// </summary>
+    public async Task RemoveFromRoom(string userId, UserRooms rooms, RoomEvent notice)
+    {
+        SendToUser(userId, notice);
+        await ApplyRoomsAsync(userId, rooms);
+    }
+
+    public Task OnUserEvent(string userId, RoomEvent notice)
+    {
+        SendToUser(userId, notice);
+        return Task.CompletedTask;
+    }
+
+    private void SendToUser(string userId, RoomEvent notice)
+    {
+        if (notice is not ModerationEvent action)
+        {
+            return;
+        }
+
+        var (name, payload) = ModerationWire.ToClient(action);
+        foreach (var connectionId in routes.ConnectionsOf(userId))
+        {
+            var send = hub.Clients.Client(connectionId).SendAsync(name, payload);
+            if (!send.IsCompletedSuccessfully)
+            {
+                send.ContinueWith(t => LogNoticeFailed(logger, userId, t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
         // Per connection, not through a SignalR group per user: a group costs about 1 KB per user,
@@ -219,6 +253,9 @@ public sealed partial class ChatNode(
             LogRoutingFailed(logger, userId, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A notice to user {UserId} could not be written to a connection")]
+    private static partial void LogNoticeFailed(ILogger logger, string userId, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing of user {UserId} could not be updated")]
     private static partial void LogRoutingFailed(ILogger logger, string userId, Exception exception);

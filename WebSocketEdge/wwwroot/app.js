@@ -3,6 +3,7 @@
 import { buildConnection, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, takeHandedOverToken, TokenSource } from "./js/api.js";
 import { ChatModel } from "./js/rooms.js";
 import { Chat } from "./js/chat.js";
+import { Moderation } from "./js/moderation.js";
 import * as view from "./js/view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -55,6 +56,7 @@ async function start(session) {
   connection = buildConnection(tokens);
   chat = new Chat(new ChatModel(session.userId), connection);
   chat.onEdit = setEdit;
+  chat.moderation = new Moderation(chat);
   const mine = connection;
   connection.onreconnecting(() => view.renderConnection("reconnecting"));
   connection.onreconnected(() => {

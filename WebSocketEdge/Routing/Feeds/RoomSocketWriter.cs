@@ -31,9 +31,19 @@ public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRout
             ReadEvent r => hub.Clients.GroupExcept(group, routes.ConnectionsOf(r.UserId)).SendAsync(HubNames.Read, r),
             MessageEditedEvent e => hub.Clients.Group(group).SendAsync(HubNames.MessageEdited, e),
             MessageDeletedEvent d => hub.Clients.Group(group).SendAsync(HubNames.MessageDeleted, d),
+            ModerationEvent m => WriteModeration(group, m),
             _ => Task.CompletedTask,
         };
         Observe(send);
+    }
+
+    /// <summary>A removed user's own connections get their notice from the user's node, not from the room's group.</summary>
+    private Task WriteModeration(string group, ModerationEvent action)
+    {
+        var (name, payload) = ModerationWire.ToClient(action);
+        return ModerationWire.RemovedUser(action) is { } removed
+            ? hub.Clients.GroupExcept(group, routes.ConnectionsOf(removed)).SendAsync(name, payload)
+            : hub.Clients.Group(group).SendAsync(name, payload);
     }
 
     private void Observe(Task send)

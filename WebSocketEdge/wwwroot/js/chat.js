@@ -121,6 +121,7 @@ export class Chat {
   /** After a reconnect (or a restart): rooms may have changed and messages may have been missed. */
   async catchUp() {
     this.model.applySummaries(await this.invoke("GetRooms"));
+    await this.moderation?.loadBlocked();
     if (this.current && !this.model.rooms.has(this.current)) this.current = null;
     // Presence and member changes made while we were away were not delivered: forget what may be stale.
     this.model.forgetPresence();
@@ -299,6 +300,7 @@ export class Chat {
       view.renderSidebar(this.model, this.current, (id) => this.open(id));
       view.renderRoomChrome(this.model, room);
       if (room) view.renderMessages(this.model, room, this.actions, this.forceBottom);
+      this.moderation?.render(room);
       view.renderTyping(room, this.me);
       const unread = [...this.model.rooms.values()].reduce((sum, r) => sum + (r.id === this.current ? 0 : r.unread), 0);
       document.title = unread ? `(${unread}) Orleans.Chat` : "Orleans.Chat";

@@ -121,6 +121,7 @@ export function renderMembers(model, room) {
   const members = [...room.members].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const userId of members) {
     const item = el("li", "member");
+    item.dataset.user = userId;
     const face = el("span", "face");
     face.append(avatar(userId), presenceDot(model.presence.get(userId)));
     item.append(face, el("span", "member-name", userId === model.me ? `${userId} (you)` : userId));
@@ -244,6 +245,16 @@ export function showError(id, message) {
 }
 
 /** Reads a new message from someone else to screen-reader users. */
+/** A small labelled span (role badges, invitation text). */
+export function tag(className, text) {
+  return el("span", className, text);
+}
+
+/** A passing notice in the sidebar (removed from a room, muted, invited someone). */
+export function showNotice(text) {
+  $("side-notice").textContent = text;
+}
+
 export function announce(text) {
   $("announcer").textContent = text;
 }

@@ -50,6 +50,22 @@ public sealed class FakeNode : IChatNode
         return RoutingFault is { } fault ? Task.FromException(fault) : Task.CompletedTask;
     }
 
+    /// <summary>Removals (kick, ban) and notices for one user, in arrival order.</summary>
+    public ConcurrentQueue<(string UserId, RoomEvent Notice)> UserNotices { get; } = new();
+
+    public Task RemoveFromRoom(string userId, UserRooms rooms, RoomEvent notice)
+    {
+        UserNotices.Enqueue((userId, notice));
+        RoomLists.Enqueue((userId, rooms));
+        return Task.CompletedTask;
+    }
+
+    public Task OnUserEvent(string userId, RoomEvent notice)
+    {
+        UserNotices.Enqueue((userId, notice));
+        return Task.CompletedTask;
+    }
+
     public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
         Presence.Enqueue((userId, online));

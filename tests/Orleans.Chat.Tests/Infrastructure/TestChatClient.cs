@@ -14,7 +14,10 @@ namespace OrleansChat.Tests.Infrastructure;
 public sealed class TestChatClient : IAsyncDisposable
 {
     public static readonly string[] EventNames =
-        ["message", "memberJoined", "memberLeft", "typing", "read", "presence", "messageEdited", "messageDeleted"];
+        [
+            "message", "memberJoined", "memberLeft", "typing", "read", "presence", "messageEdited", "messageDeleted",
+            "roomUpdated", "invited", "roleChanged", "memberKicked", "memberBanned", "memberUnbanned", "memberMuted", "memberUnmuted",
+        ];
 
     private readonly Channel<ChatEvent> _incoming = Channel.CreateUnbounded<ChatEvent>();
     private readonly List<ChatEvent> _seen = [];

@@ -140,6 +140,10 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
 
         public Task ApplyUserRooms(string userId, UserRooms rooms) => Task.CompletedTask;
 
+        public Task RemoveFromRoom(string userId, UserRooms rooms, RoomEvent notice) => Task.CompletedTask;
+
+        public Task OnUserEvent(string userId, RoomEvent notice) => Task.CompletedTask;
+
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using OrleansChat.Grains.Rooms;
 using OrleansChat.Grains.Users;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Tests.Storage.Infrastructure;
@@ -30,6 +31,33 @@ public abstract class GrainStorageContract
         Assert.Equal(Sample().Rooms.Order(), StateOf(read).Rooms.Order());
         Assert.Equal(Sample().LastRead.OrderBy(p => p.Key), StateOf(read).LastRead.OrderBy(p => p.Key));
         Assert.Equal(7, StateOf(read).RoomsVersion);
+    }
+
+    [StoreFact]
+    public async Task Room_moderation_state_reads_back()
+    {
+        var grain = GrainId.Create("room", TestIds.Room());
+        var until = new DateTimeOffset(2027, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var room = new RoomState
+        {
+            Members = ["alice", "bob"], Owner = "alice", Moderators = ["carol"], CreatedAt = until, Title = "Ops", InviteOnly = true, Invited = ["dave"],
+            Bans = new() { ["eve"] = new Restriction { By = "alice", Until = until, Reason = "spam" }, ["mallory"] = new Restriction { By = "carol" } },
+            Mutes = new() { ["bob"] = new Restriction { By = "alice", Until = until } },
+            BlockedBy = ["bob"],
+        };
+        await Storage.WriteStateAsync("room", grain, new GrainState<RoomState>(room)).WaitAsync(TestIds.Timeout);
+
+        var read = new GrainState<RoomState>(new RoomState());
+        await Storage.ReadStateAsync("room", grain, read).WaitAsync(TestIds.Timeout);
+
+        var state = Assert.IsType<RoomState>(read.State);
+        Assert.Equal(("alice", "Ops", true), (state.Owner, state.Title, state.InviteOnly));
+        Assert.Equal(["carol"], state.Moderators);
+        Assert.Equal(["dave"], state.Invited);
+        Assert.Equal(["bob"], state.BlockedBy);
+        Assert.Equal((until, "spam"), (state.Bans["eve"].Until, state.Bans["eve"].Reason));
+        Assert.Null(state.Bans["mallory"].Until);
+        Assert.Equal(until, state.Mutes["bob"].Until);
     }
 
     [StoreFact]

@@ -34,6 +34,29 @@ public sealed class MongoStateDocumentTests
     }
 
     [Fact]
+    public void Moderation_state_round_trips_with_timed_and_permanent_restrictions()
+    {
+        var room = new RoomState
+        {
+            Members = ["alice", "bob"], Owner = "alice", Moderators = ["carol.ops"], CreatedAt = Now, Title = "Ops $ room", InviteOnly = true,
+            Invited = ["dave"],
+            Bans = new() { ["eve"] = new Restriction { By = "alice", Until = Now.AddDays(1), Reason = "spam" }, ["mallory"] = new Restriction { By = "carol.ops" } },
+            Mutes = new() { ["bob"] = new Restriction { By = "alice", Until = Now.AddMinutes(10) } },
+        };
+
+        var document = Documents().Create("room/ops", "e", room, Now);
+        var (read, _, _) = Documents().Read<RoomState>("room", document);
+
+        Assert.NotNull(read);
+        Assert.Equal(("alice", "Ops $ room", true), (read.Owner, read.Title, read.InviteOnly));
+        Assert.Equal(["carol.ops"], read.Moderators);
+        Assert.Equal(["dave"], read.Invited);
+        Assert.Equal((Now.AddDays(1), "spam", "alice"), (read.Bans["eve"].Until, read.Bans["eve"].Reason, read.Bans["eve"].By));
+        Assert.Null(read.Bans["mallory"].Until);
+        Assert.Equal(Now.AddMinutes(10), read.Mutes["bob"].Until);
+    }
+
+    [Fact]
     public void Dictionary_keys_with_dots_and_dollars_are_escaped_and_restored()
     {
         var user = new UserState

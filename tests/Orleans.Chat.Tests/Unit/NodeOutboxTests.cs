@@ -193,6 +193,10 @@ public sealed class NodeOutboxTests
 
         public Task ApplyUserRooms(string userId, UserRooms rooms) => Task.CompletedTask;
 
+        public Task RemoveFromRoom(string userId, UserRooms rooms, RoomEvent notice) => Task.CompletedTask;
+
+        public Task OnUserEvent(string userId, RoomEvent notice) => Task.CompletedTask;
+
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
     }
 }
