@@ -13,6 +13,15 @@ public static partial class ChatLimits
     public const int MaxClientMsgIdLength = 64;
     public const int MaxHistoryPage = 200;
     public const int MaxResumePage = 1000;
+
+    /// <summary>Rooms in one page of <c>GetRoomsPage</c>.</summary>
+    public const int MaxRoomsPage = 500;
+
+    /// <summary>
+    /// Bytes of message text (as UTF-8) one <c>Resume</c> answer carries at most, about 1 MB on the
+    /// wire; the client pages on from the last seq it got. At least one message is always returned.
+    /// </summary>
+    public const int MaxResumeBytes = 1_000_000;
     public const string DirectRoomPrefix = "dm:";
 
     // \z, not $: "$" would also accept a trailing newline.
@@ -90,6 +99,14 @@ public static partial class ChatLimits
         if (limit < 1 || limit > MaxHistoryPage)
         {
             throw new ChatException($"limit must be between 1 and {MaxHistoryPage}");
+        }
+    }
+
+    public static void EnsureRoomsPageLimit(int limit)
+    {
+        if (limit < 1 || limit > MaxRoomsPage)
+        {
+            throw new ChatException($"limit must be between 1 and {MaxRoomsPage}");
         }
     }
 

@@ -48,4 +48,8 @@ public interface IChatNode : IGrainObserver
     /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
     [OneWay, Alias("OnPresence")]
     Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds);
+
+    /// <summary>Which of <paramref name="userIds"/> hold a connection on this node: presence from what nodes know, activating no user grain.</summary>
+    [Alias("OnlineAmong")]
+    Task<string[]> OnlineAmong(string[] userIds);
 }

@@ -44,6 +44,14 @@ public interface IRoomGrain : IGrainWithStringKey, IRoomModeration
     [ReadOnly, Alias("GetMembers")]
     Task<IReadOnlyList<string>> GetMembers(string userId);
 
+    /// <summary>
+    /// The first <paramref name="limit"/> members by id and whether each is online, for a member who
+    /// asks. Asked of the nodes subscribed to the room (those hold every connected member's
+    /// connections), one call per node: no member's grain is activated.
+    /// </summary>
+    [ReadOnly, Alias("GetPresence")]
+    Task<IReadOnlyList<MemberPresence>> GetPresence(string userId, int limit);
+
     [ReadOnly, Alias("GetLastSeq")]
     Task<long> GetLastSeq();
 

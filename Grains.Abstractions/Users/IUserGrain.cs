@@ -57,8 +57,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("MarkRead")]
     Task MarkRead(string roomId, long seq);
 
-    [ReadOnly, Alias("GetRooms")]
-    Task<IReadOnlyList<RoomSummary>> GetRooms();
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the user's rooms after <paramref name="afterRoomId"/> (null:
+    /// from the first) in ordinal order, with the user's read position: only this grain's own state,
+    /// so the answer costs no call to any room however many rooms the user is in.
+    /// </summary>
+    [ReadOnly, Alias("GetRoomReads")]
+    Task<IReadOnlyList<RoomRead>> GetRoomReads(string? afterRoomId, int limit);
 
     /// <summary>Creates a public room owned by this user (<see cref="Rooms.IRoomModeration.Create"/>), then adds it to the user's rooms.</summary>
     [Alias("CreateRoom")]

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Membership;
@@ -25,6 +26,8 @@ public sealed partial class RoomGrain(
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
+    private static readonly TimeSpan NodeAnswerTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Nodes with connections of members, keyed by node id (its silo's address). In memory only: on
     /// activation the room asks every node to subscribe again. A node leaves when it unsubscribes or
@@ -129,6 +132,29 @@ public sealed partial class RoomGrain(
         return Task.FromResult(members);
     }
 
+    public async Task<IReadOnlyList<MemberPresence>> GetPresence(string userId, int limit)
+    {
+        EnsureMember(userId);
+        var members = state.State.Members.Order(StringComparer.Ordinal).Take(limit).ToArray();
+        var answers = await Task.WhenAll(_nodes.Values.ToList().Select(node => OnlineOnAsync(node, members)));
+        var online = new HashSet<string>(answers.SelectMany(a => a), StringComparer.Ordinal);
+        return members.Select(m => new MemberPresence(m, online.Contains(m))).ToList();
+    }
+
+    /// <summary>A node that does not answer in time counts as holding nobody: presence is a hint, the events correct it.</summary>
+    private async Task<string[]> OnlineOnAsync(IChatNode node, string[] members)
+    {
+        try
+        {
+            return await node.OnlineAmong(members).WaitAsync(NodeAnswerTimeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            LogPresenceUnanswered(logger, RoomId, ex.Message);
+            return [];
+        }
+    }
+
     public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
 
     public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text) => (await SendAsync(null, senderId, clientMsgId, text)).Message;
@@ -215,8 +241,48 @@ public sealed partial class RoomGrain(
     {
         EnsureMember(userId);
         ChatLimits.EnsureSeq(afterSeq, "afterSeq");
-        return await store.GetAfterAsync(RoomId, afterSeq, ChatLimits.MaxResumePage);
+        return await ReadAfterWithinBytesAsync(afterSeq);
     }
+
+    /// <summary>
+    /// Up to <see cref="ChatLimits.MaxResumePage"/> messages after <paramref name="afterSeq"/>, ending
+    /// before their UTF-8 size passes <see cref="ChatLimits.MaxResumeBytes"/> (at least one message).
+    /// Read in slices, so a room of long messages is not read from the store a thousand at a time
+    /// only to be cut down.
+    /// </summary>
+    private async Task<IReadOnlyList<ChatMessage>> ReadAfterWithinBytesAsync(long afterSeq)
+    {
+        const int Slice = 100;
+        var result = new List<ChatMessage>();
+        var bytes = 0L;
+        while (result.Count < ChatLimits.MaxResumePage)
+        {
+            var slice = await store.GetAfterAsync(RoomId, afterSeq, Math.Min(Slice, ChatLimits.MaxResumePage - result.Count));
+            foreach (var message in slice)
+            {
+                bytes += WireSize(message);
+                if (bytes > ChatLimits.MaxResumeBytes && result.Count > 0)
+                {
+                    return result;
+                }
+
+                result.Add(message);
+                afterSeq = message.Seq;
+            }
+
+            if (slice.Count < Slice)
+            {
+                return result;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>About what a message takes in the JSON answer: its text and ids as UTF-8 plus the field names and numbers around them.</summary>
+    internal static long WireSize(ChatMessage message) =>
+        Encoding.UTF8.GetByteCount(message.Text ?? "") + Encoding.UTF8.GetByteCount(message.ClientMsgId)
+        + message.RoomId.Length + message.SenderId.Length + 160;
 
     public Task Typing(string userId)
     {

@@ -162,15 +162,16 @@ public sealed partial class UserGrain(
         await WriteOrUndoAsync(() => { });
     }
 
-    public async Task<IReadOnlyList<RoomSummary>> GetRooms()
+    public Task<IReadOnlyList<RoomRead>> GetRoomReads(string? afterRoomId, int limit)
     {
-        var rooms = RoomIds();
-        var lastSeqs = await Task.WhenAll(rooms.Select(r => GrainFactory.GetGrain<IRoomGrain>(r).GetLastSeq()));
-        return rooms.Select((roomId, i) =>
-        {
-            var lastRead = Math.Min(state.State.LastRead.GetValueOrDefault(roomId), lastSeqs[i]);
-            return new RoomSummary(roomId, lastSeqs[i], lastRead, lastSeqs[i] - lastRead);
-        }).ToList();
+        ChatLimits.EnsureRoomsPageLimit(limit);
+        IReadOnlyList<RoomRead> page = state.State.Rooms
+            .Where(r => afterRoomId is null || string.CompareOrdinal(r, afterRoomId) > 0)
+            .Order(StringComparer.Ordinal)
+            .Take(limit)
+            .Select(r => new RoomRead(r, state.State.LastRead.GetValueOrDefault(r)))
+            .ToList();
+        return Task.FromResult(page);
     }
 
     /// <summary>Public rooms and direct conversations have separate allowances (<see cref="MembershipLimitsOptions"/>).</summary>

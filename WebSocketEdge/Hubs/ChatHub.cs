@@ -15,7 +15,7 @@ namespace OrleansChat.Edge.Hubs;
 /// into <see cref="HubException"/>s with the reason.
 /// </summary>
 [Authorize]
-public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins) : Hub
+public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins, TypingThrottle typing, RoomList roomList) : Hub
 {
     private const int MaxPresenceMembers = 500;
 
@@ -90,11 +90,26 @@ public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRat
         return grains.GetGrain<IRoomGrain>(roomId).Resume(UserId, afterSeq);
     }
 
-    public Task Typing(string roomId)
+    /// <summary>Reaches the room at most once per <see cref="TypingThrottle.Interval"/> per user and room; the others are answered at once.</summary>
+    public async Task Typing(string roomId)
     {
         ChatLimits.EnsureRoomId(roomId);
         TakeActionToken();
-        return grains.GetGrain<IRoomGrain>(roomId).Typing(UserId);
+        if (!typing.ShouldPass(UserId, roomId))
+        {
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<IRoomGrain>(roomId).Typing(UserId);
+        }
+        catch (ChatException)
+        {
+            // A refused notice (not a member) did not reach the room: the next call is checked again.
+            typing.Forget(UserId, roomId);
+            throw;
+        }
     }
 
     public Task MarkRead(string roomId, long seq)
@@ -127,15 +142,40 @@ public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRat
     {
         ChatLimits.EnsureRoomId(roomId);
         TakeReadToken();
-        var members = (await grains.GetGrain<IRoomGrain>(roomId).GetMembers(UserId)).Take(MaxPresenceMembers).ToList();
-        var online = await Task.WhenAll(members.Select(m => grains.GetGrain<IUserGrain>(m).IsOnline()));
-        return members.Select((userId, i) => new PresencePayload(userId, online[i])).ToList();
+        var members = await grains.GetGrain<IRoomGrain>(roomId).GetPresence(UserId, MaxPresenceMembers);
+        return members.Select(m => new PresencePayload(m.UserId, m.Online)).ToList();
     }
 
-    public Task<IReadOnlyList<RoomSummary>> GetRooms()
+    /// <summary>All of the caller's rooms: <see cref="GetRoomsPage"/> page after page.</summary>
+    public async Task<IReadOnlyList<RoomSummary>> GetRooms()
     {
         TakeReadToken();
-        return grains.GetGrain<IUserGrain>(UserId).GetRooms();
+        var all = new List<RoomSummary>();
+        string? after = null;
+        while (true)
+        {
+            var page = await roomList.GetPageAsync(UserId, after, ChatLimits.MaxRoomsPage);
+            all.AddRange(page);
+            if (page.Count < ChatLimits.MaxRoomsPage)
+            {
+                return all;
+            }
+
+            after = page[^1].RoomId;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> (1–500) of the caller's rooms after <paramref name="afterRoomId"/> (null: from the first), in ordinal order of room id.</summary>
+    public Task<IReadOnlyList<RoomSummary>> GetRoomsPage(string? afterRoomId, int limit)
+    {
+        ChatLimits.EnsureRoomsPageLimit(limit);
+        if (afterRoomId is not null)
+        {
+            ChatLimits.EnsureRoomId(afterRoomId);
+        }
+
+        TakeReadToken();
+        return roomList.GetPageAsync(UserId, afterRoomId, limit);
     }
 
     private static void CheckMessage(string clientMsgId, string text)

@@ -154,6 +154,9 @@ public sealed partial class ChatNode(
         return receipt.Message;
     }
 
+    /// <summary>The room's last seq as this node's feed of it knows it; null when the node does not follow the room.</summary>
+    public long? KnownLastSeq(string roomId) => feeds.KnownLastSeq(roomId);
+
     /// <summary>From a room grain on this node's own silo: no grain call, no copy.</summary>
     public void Deliver(RoomEvent roomEvent) => feeds.Post(roomEvent);
 
@@ -230,6 +233,9 @@ public sealed partial class ChatNode(
 
         return Task.CompletedTask;
     }
+
+    public Task<string[]> OnlineAmong(string[] userIds) =>
+        Task.FromResult(userIds.Where(u => routes.ConnectionCountOf(u) > 0).ToArray());
 
     /// <summary>The user's grain restarted and forgot this node's connections: tell it again.</summary>
     private async Task AnnounceAsync(string userId, IReadOnlyList<string> connections)

@@ -81,6 +81,18 @@ public sealed partial class RoomFeeds : IFeedOutput
         return done.Task;
     }
 
+    /// <summary>
+    /// The highest seq of the room this node has delivered, if it follows the room live (it does for
+    /// every room of a user connected here); null otherwise. Lets the node answer a room list
+    /// without asking each room.
+    /// </summary>
+    public long? KnownLastSeq(string roomId)
+    {
+        long? known = null;
+        _scheduler.Run(roomId, shard => known = _feeds[shard].GetValueOrDefault(roomId) is { State: not FeedState.Subscribing } feed ? feed.LastDelivered : null);
+        return known;
+    }
+
     /// <summary>Which shard holds the room (tests pick rooms that share one).</summary>
     internal int ShardIndexOf(string roomId) => _scheduler.ShardOf(roomId);
 

@@ -72,6 +72,11 @@ public sealed class FakeNode : IChatNode
         return Task.CompletedTask;
     }
 
+    /// <summary>Users this node answers as connected here when a room asks who is online.</summary>
+    public ConcurrentDictionary<string, bool> Connected { get; } = new(StringComparer.Ordinal);
+
+    public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult(userIds.Where(Connected.ContainsKey).ToArray());
+
     /// <summary>The next <paramref name="count"/> message events, in arrival order.</summary>
     public async Task<List<ChatMessage>> NextMessagesAsync(int count)
     {

@@ -77,7 +77,7 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         }
 
         Assert.Equal([2L, 3L], reads.Order());
-        Assert.Equal(0, (await alice.GetRooms().WaitAsync(TestIds.Timeout)).Single().Unread);
+        Assert.Equal(3, (await alice.GetRoomReads(null, 10).WaitAsync(TestIds.Timeout)).Single().LastRead);
         var negative = await Assert.ThrowsAsync<ChatException>(() => alice.MarkRead(roomId, -5).WaitAsync(TestIds.Timeout));
         Assert.Contains("seq", negative.Message);
     }

@@ -46,6 +46,7 @@ public sealed class ChatClusterFixture : IAsyncLifetime
             // Limits small enough for a test to reach them with a hundred joins.
             siloBuilder.Services.Configure<MembershipLimitsOptions>(o => (o.MaxMembersPerRoom, o.MaxRoomsPerUser, o.MaxDirectRoomsPerUser) = (Limit, Limit, Limit));
             siloBuilder.AddChatGrainServices();
+            siloBuilder.AddIncomingGrainCallFilter<GrainCallCounter>();
 
             siloBuilder.AddMemoryGrainStorage(InnerStorage);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ChatNames.GrainStorage,

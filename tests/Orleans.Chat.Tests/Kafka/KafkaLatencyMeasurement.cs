@@ -145,6 +145,8 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         public Task OnUserEvent(string userId, RoomEvent notice) => Task.CompletedTask;
 
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
+
+        public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult<string[]>([]);
     }
 
     private static string Describe(string provider, List<double> millis)

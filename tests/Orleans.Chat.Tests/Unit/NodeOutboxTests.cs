@@ -198,5 +198,7 @@ public sealed class NodeOutboxTests
         public Task OnUserEvent(string userId, RoomEvent notice) => Task.CompletedTask;
 
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
+
+        public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult<string[]>([]);
     }
 }
