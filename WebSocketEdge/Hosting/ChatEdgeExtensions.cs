@@ -74,12 +74,12 @@ public static class ChatEdgeExtensions
     }
 
     /// <summary>
-    /// camelCase (SignalR's default), no nulls, timestamps with a <c>Z</c>, and text as it is: the
-    /// default encoder writes every non-ASCII character as a six-byte <c>\uXXXX</c>, which makes a
-    /// page of Cyrillic or CJK messages two to three times larger on the wire. The relaxed encoder
-    /// still escapes quotes, backslashes and control characters, which is all JSON needs; it leaves
-    /// HTML characters as they are, which is safe because clients parse frames as JSON and never
-    /// paste them into HTML.
+    /// No nulls, timestamps with a <c>Z</c>, and text as it is. SignalR's JSON protocol already uses
+    /// the relaxed encoder; it is set here as well so that a change of that default cannot start
+    /// writing every non-ASCII character as a six-byte <c>\uXXXX</c> (a page of Cyrillic or CJK
+    /// messages two to three times larger). It still escapes quotes, backslashes and control
+    /// characters, all JSON needs; HTML characters stay as they are, which is safe because clients
+    /// parse frames as JSON and never paste them into HTML.
     /// </summary>
     internal static void ConfigurePayloadJson(JsonSerializerOptions json)
     {
