@@ -52,4 +52,8 @@ public interface IChatNode : IGrainObserver
     /// <summary>Which of <paramref name="userIds"/> hold a connection on this node: presence from what nodes know, activating no user grain.</summary>
     [Alias("OnlineAmong")]
     Task<string[]> OnlineAmong(string[] userIds);
+
+    /// <summary>Closes every connection of the user on this node (an operator's order); returns how many.</summary>
+    [Alias("CloseConnectionsOf")]
+    Task<int> CloseConnectionsOf(string userId);
 }

@@ -51,6 +51,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("DropNode")]
     Task DropNode(string nodeId);
 
+    /// <summary>Closes the user's connections on every node that holds one; returns how many were closed.</summary>
+    [Alias("DisconnectEverywhere")]
+    Task<int> DisconnectEverywhere();
+
     [ReadOnly, Alias("IsOnline")]
     Task<bool> IsOnline();
 

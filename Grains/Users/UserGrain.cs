@@ -136,6 +136,26 @@ public sealed partial class UserGrain(
 
     public Task DropNode(string nodeId) => DropAsync(nodeId);
 
+    public async Task<int> DisconnectEverywhere()
+    {
+        var calls = _connections.Values.Select(c => c.Node.CloseConnectionsOf(UserId).WaitAsync(NodeCallTimeout)).ToList();
+        var closed = 0;
+        foreach (var call in calls)
+        {
+            try
+            {
+                closed += await call;
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                // A node that does not answer is dead or dying: its connections are going anyway.
+                LogDisconnectUnanswered(logger, UserId, ex.Message);
+            }
+        }
+
+        return closed;
+    }
+
     public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
 
     public async Task MarkRead(string roomId, long seq)
@@ -236,6 +256,9 @@ public sealed partial class UserGrain(
             LogNodeNotRouted(logger, userId, ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm closing the user's connections ({Reason})")]
+    private static partial void LogDisconnectUnanswered(ILogger logger, string userId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm the new room list in time ({Reason})")]
     private static partial void LogNodeNotRouted(ILogger logger, string userId, string reason);

@@ -21,7 +21,10 @@ public sealed class AuthOptions
     /// <summary>Audience every accepted token must name, whoever signed it. Default <c>orleans-chat</c>.</summary>
     public string Audience { get; set; } = "orleans-chat";
 
-    /// <summary>How long a dev token is valid. Default 12 h.</summary>
+    /// <summary>The longest <see cref="TokenLifetime"/> accepted: a hub connection lives at most this long on one token.</summary>
+    public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>How long a dev token is valid, 1 minute to 24 h; a hub connection closes when its token expires. Default 12 h.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>

@@ -31,9 +31,10 @@ public sealed class AuthOptionsValidator(IOptions<ChatClusterOptions> cluster) :
             errors.Add($"{section}:Issuer and {section}:Audience must not be empty");
         }
 
-        if (options.TokenLifetime < TimeSpan.FromMinutes(1))
+        if (options.TokenLifetime < TimeSpan.FromMinutes(1) || options.TokenLifetime > AuthOptions.MaxTokenLifetime)
         {
-            errors.Add($"{section}:TokenLifetime must be at least 1 minute (was {options.TokenLifetime})");
+            // The upper bound is how long a leaked token, or a user no longer given tokens, can stay connected.
+            errors.Add($"{section}:TokenLifetime must be between 1 minute and {AuthOptions.MaxTokenLifetime.TotalHours:0} hours (was {options.TokenLifetime})");
         }
 
         if (options.Authority.Length > 0)

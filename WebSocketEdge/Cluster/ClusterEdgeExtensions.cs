@@ -71,6 +71,7 @@ public static class ClusterEdgeExtensions
                     }
 
                     endpoints.MapGet(ClusterStatusEndpoint.Path, ClusterStatusEndpoint.Handle);
+                    endpoints.MapPost(DisconnectUserEndpoint.Path, DisconnectUserEndpoint.HandleAsync);
                 });
             });
         }

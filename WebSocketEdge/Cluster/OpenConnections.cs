@@ -88,6 +88,21 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
     }
 
     /// <summary>
+    /// Closes one connection for good: SignalR's close message tells the client not to reconnect
+    /// (an operator disconnecting a user wants them gone, not back a second later).
+    /// </summary>
+    public bool Close(string connectionId)
+    {
+        if (!_open.TryGetValue(connectionId, out var connection))
+        {
+            return false;
+        }
+
+        connection.Abort();
+        return true;
+    }
+
+    /// <summary>
     /// Closes a connection so that the client's automatic reconnect retries. SignalR's own
     /// <see cref="HubCallerContext.Abort"/> would first send a close message that forbids
     /// reconnecting, and the official clients then give up for good; cutting the socket instead

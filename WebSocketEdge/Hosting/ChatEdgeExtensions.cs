@@ -67,7 +67,9 @@ public static class ChatEdgeExtensions
 
         app.MapChatAuth();
 
-        app.MapHub<ChatHub>(HubNames.HubPath);
+        // A connection ends when its token expires: the client's automatic reconnect asks for a
+        // fresh token, so a revoked user (no new tokens) is gone within one token lifetime.
+        app.MapHub<ChatHub>(HubNames.HubPath, o => o.CloseOnAuthenticationExpiration = true);
         app.MapGet(RoomActivityEndpoint.Path, RoomActivityEndpoint.Handle).RequireAuthorization();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;

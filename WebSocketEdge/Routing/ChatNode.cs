@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Cluster;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
@@ -19,6 +20,7 @@ public sealed partial class ChatNode(
     LocalRoutes routes,
     RoomFeeds feeds,
     FailoverRetry retry,
+    OpenConnections openConnections,
     ILogger<ChatNode> logger) : IChatNode, ILocalChatNode
 {
     private IChatNode? _reference;
@@ -236,6 +238,9 @@ public sealed partial class ChatNode(
 
     public Task<string[]> OnlineAmong(string[] userIds) =>
         Task.FromResult(userIds.Where(u => routes.ConnectionCountOf(u) > 0).ToArray());
+
+    public Task<int> CloseConnectionsOf(string userId) =>
+        Task.FromResult(routes.ConnectionsOf(userId).Count(openConnections.Close));
 
     /// <summary>The user's grain restarted and forgot this node's connections: tell it again.</summary>
     private async Task AnnounceAsync(string userId, IReadOnlyList<string> connections)

@@ -77,6 +77,8 @@ public sealed class FakeNode : IChatNode
 
     public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult(userIds.Where(Connected.ContainsKey).ToArray());
 
+    public Task<int> CloseConnectionsOf(string userId) => Task.FromResult(0);
+
     /// <summary>The next <paramref name="count"/> message events, in arrival order.</summary>
     public async Task<List<ChatMessage>> NextMessagesAsync(int count)
     {

@@ -147,6 +147,8 @@ public sealed class KafkaLatencyMeasurement(KafkaMockFixture kafka, ITestOutputH
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
 
         public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult<string[]>([]);
+
+        public Task<int> CloseConnectionsOf(string userId) => Task.FromResult(0);
     }
 
     private static string Describe(string provider, List<double> millis)

@@ -200,5 +200,7 @@ public sealed class NodeOutboxTests
         public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
 
         public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult<string[]>([]);
+
+        public Task<int> CloseConnectionsOf(string userId) => Task.FromResult(0);
     }
 }
