@@ -19,7 +19,7 @@
 #
 # Environment (all optional):
 #   CHAT_PORT_BASE  nginx listens here; everything else is derived from it (default 3001):
-#                   Redis base+1, node i: HTTP base+10+i, internal base+30+i, silo base+50+i, gateway base+70+i
+#                   Redis base+1, node i: HTTP base+10+i, internal base+30+i, silo base+50+i
 #   CHAT_RUN_DIR    state directory (default <repo>/.run)
 #   CHAT_REDIS      use this Redis (host:port) instead of starting one
 #   CHAT_STORE      Chat:Store:Provider for the nodes (default Redis)
@@ -44,7 +44,6 @@ MAX_NODES=19
 http_port() { echo $((BASE + 10 + $1)); }
 internal_port() { echo $((BASE + 30 + $1)); }
 silo_port() { echo $((BASE + 50 + $1)); }
-gateway_port() { echo $((BASE + 70 + $1)); }
 redis_addr() { echo "${CHAT_REDIS:-127.0.0.1:$((BASE + 1))}"; }
 
 say() { printf '%s\n' "$*"; }
@@ -106,7 +105,6 @@ start_node() { # start_node I
         "--Chat:Cluster:ClusterId=$(cat "$RUN/cluster-id")"
         "--Chat:Cluster:AdvertisedAddress=127.0.0.1"
         "--Chat:Cluster:SiloPort=$(silo_port "$i")"
-        "--Chat:Cluster:GatewayPort=$(gateway_port "$i")"
         "--Chat:Redis:ConnectionString=$(redis_addr)"
         "--Chat:Store:Provider=$STORE"
         "--Chat:Edge:InternalPort=$(internal_port "$i")"

@@ -17,8 +17,12 @@ public sealed class ChatClusterOptions
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Orleans client gateway port. Default 30000.</summary>
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// Orleans client gateway port, for Orleans clients outside the nodes. 0 = closed: each node's hub
+    /// talks to its own co-hosted silo in process, so no node needs a gateway, and an open one would
+    /// let anything that reaches the port call any grain. Default 0.
+    /// </summary>
+    public int GatewayPort { get; set; }
 
     /// <summary>Address other silos use to reach this one. Default <c>127.0.0.1</c>.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";

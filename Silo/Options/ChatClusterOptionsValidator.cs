@@ -20,7 +20,11 @@ public sealed class ChatClusterOptionsValidator : IValidateOptions<ChatClusterOp
         }
 
         CheckPort(errors, "SiloPort", options.SiloPort);
-        CheckPort(errors, "GatewayPort", options.GatewayPort);
+        if (options.GatewayPort != 0)
+        {
+            CheckPort(errors, "GatewayPort", options.GatewayPort);
+        }
+
         if (options.SiloPort == options.GatewayPort)
         {
             errors.Add($"{ChatClusterOptions.Section}:SiloPort and GatewayPort must differ (both {options.SiloPort})");

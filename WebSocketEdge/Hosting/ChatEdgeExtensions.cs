@@ -18,10 +18,19 @@ namespace OrleansChat.Edge.Hosting;
 
 public static class ChatEdgeExtensions
 {
+    /// <summary>The category of ASP.NET Core's per-request log lines.</summary>
+    internal const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>The hub, its routing, auth, rate limits and health: everything the edge serves next to the silo.</summary>
     public static WebApplicationBuilder AddChatEdge(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // ASP.NET Core's request start and finish lines quote the query string, and browsers'
+        // WebSocket clients carry their bearer token there: those lines are never written, whatever
+        // level the configuration asks for (a rule added after the configuration's wins for the same
+        // category). nginx's access log leaves the query out for the same reason.
+        builder.Logging.AddFilter(RequestLogCategory, LogLevel.Warning);
         services.AddValidatedOptions<EdgeOptions, EdgeOptionsValidator>(builder.Configuration, EdgeOptions.Section);
         services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(builder.Configuration, AuthOptions.Section);
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(builder.Configuration, RateLimitOptions.Section);
@@ -56,6 +65,7 @@ public static class ChatEdgeExtensions
 
     public static WebApplication MapChatEdge(this WebApplication app)
     {
+        app.Use(SecurityHeaders.InvokeAsync);
         var limit = app.Services.GetRequiredService<ConnectionLimit>();
         app.Use((context, next) => limit.InvokeAsync(context, next));
         app.UseDefaultFiles();

@@ -49,7 +49,8 @@ public sealed class EdgeProcess : IAsyncDisposable
     {
         var http = httpPort ?? Ports.Free();
         var silo = siloPort ?? Ports.Free();
-        var gateway = gatewayPort ?? Ports.Free();
+        // No gateway unless a test asks for one: the nodes do not open it by default.
+        var gateway = gatewayPort ?? 0;
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.Combine(RepoPaths.Root, "WebSocketEdge"),
@@ -60,7 +61,11 @@ public sealed class EdgeProcess : IAsyncDisposable
         info.ArgumentList.Add(RepoPaths.EdgeDll);
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{http}");
         info.ArgumentList.Add($"--Chat:Cluster:SiloPort={silo}");
-        info.ArgumentList.Add($"--Chat:Cluster:GatewayPort={gateway}");
+        if (gateway != 0)
+        {
+            info.ArgumentList.Add($"--Chat:Cluster:GatewayPort={gateway}");
+        }
+
         // Tests sign in as a developer does; the binary itself runs as Production, dev tokens off.
         if (devTokens)
         {
