@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Hubs;
@@ -13,7 +14,7 @@ public static class ClusterEdgeExtensions
     {
         var services = builder.Services;
         services.AddSingleton<DrainState>();
-        services.AddSingleton<OpenConnections>();
+        services.TryAddSingleton<OpenConnections>();
         services.Configure<HubOptions>(o => o.AddFilter<OpenConnections>());
         services.AddSingleton<DrainService>();
         services.AddHostedService(sp => sp.GetRequiredService<DrainService>());

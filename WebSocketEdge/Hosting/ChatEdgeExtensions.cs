@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Hosting;
 using OrleansChat.Edge.Auth;
+using OrleansChat.Edge.Cluster;
 using OrleansChat.Edge.Health;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.RateLimiting;
@@ -46,6 +48,8 @@ public static class ChatEdgeExtensions
         services.AddSingleton<RoomSocketWriter>();
         services.AddSingleton<RoomFeeds>();
         services.AddSingleton<FailoverRetry>();
+        // The node closes connections through it (an operator's disconnect); AddChatCluster also makes it the hub filter that registers them.
+        services.TryAddSingleton<OpenConnections>();
         services.AddSingleton<ChatNode>();
         services.AddSingleton<ILocalChatNode>(sp => sp.GetRequiredService<ChatNode>());
         services.AddHostedService<ChatNodeService>();
