@@ -71,6 +71,7 @@ public sealed class EdgeProcess : IAsyncDisposable
         {
             info.ArgumentList.Add("--Chat:Auth:DevTokens=true");
         }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.ArgumentList.Add($"--{key}={value}");
