@@ -421,6 +421,9 @@ public sealed partial class RoomGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         _stream?.OnDeactivateAsync(cancellationToken) ?? Task.CompletedTask;
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: a node did not say who of the members it holds ({Reason}); they count as offline")]
+    private static partial void LogPresenceUnanswered(ILogger logger, string roomId, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: seq {Seq} was already taken in the store; reloading the room's last seq")]
     private static partial void LogSeqTaken(ILogger logger, string roomId, long seq);
 }

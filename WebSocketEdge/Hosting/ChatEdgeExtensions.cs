@@ -1,5 +1,5 @@
-using OrleansChat.Edge.Routing.Feeds;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,6 +14,7 @@ using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.RateLimiting;
 using OrleansChat.Edge.Rooms;
 using OrleansChat.Edge.Routing;
+using OrleansChat.Edge.Routing.Feeds;
 using OrleansChat.Nodes;
 
 namespace OrleansChat.Edge.Hosting;
