@@ -25,8 +25,8 @@ WORKDIR /app
 COPY --from=build /src/out/ ./
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     ASPNETCORE_ENVIRONMENT=Production
-# 8080 public (behind nginx), 8081 internal (dashboard, /cluster), 11111 silo, 30000 gateway.
-EXPOSE 8080 8081 11111 30000
+# 8080 public (behind nginx), 8081 internal (dashboard, /cluster, /metrics), 11111 silo.
+EXPOSE 8080 8081 11111
 # The .NET images' unprivileged user; an init process (compose: init: true, docker run --init)
 # reaps children and passes signals on.
 USER $APP_UID

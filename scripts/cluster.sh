@@ -41,6 +41,12 @@ WORKERS="${CHAT_NGINX_WORKERS:-4}"
 MAX_CONNECTIONS="${CHAT_MAX_CONNECTIONS:-18000}"
 MAX_NODES=19
 
+# .NET runtime settings for small, shared CPUs (docs/operations.md, "Runtime settings"); a value
+# already in the environment wins.
+export DOTNET_gcServer="${DOTNET_gcServer:-0}"
+export DOTNET_TieredPGO="${DOTNET_TieredPGO:-0}"
+export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
+
 http_port() { echo $((BASE + 10 + $1)); }
 internal_port() { echo $((BASE + 30 + $1)); }
 silo_port() { echo $((BASE + 50 + $1)); }

@@ -56,19 +56,14 @@ public interface IRoomGrain : IGrainWithStringKey, IRoomModeration
     Task<long> GetLastSeq();
 
     /// <summary>
-    /// Stores a message and delivers it. Idempotent on (sender, clientMsgId): a repeat returns the
-    /// message stored the first time. Returns once the message store acknowledged the write; live
-    /// delivery and the room's event stream follow without being waited for. Interleaves with the
-    /// room's other calls (seqs are still assigned one at a time).
-    /// </summary>
-    [AlwaysInterleave, Alias("Send")]
-    Task<ChatMessage> Send(string senderId, string clientMsgId, string text);
-
-    /// <summary>
-    /// <see cref="Send"/> from a hub on edge node <paramref name="nodeId"/>. When that node is
-    /// subscribed and not on the room's silo, the room leaves it out of the fan-out and the answer
-    /// carries its copy (<see cref="SendReceipt.ForCallerNode"/>): one message between silos fewer,
-    /// and each message reaches each node exactly one way.
+    /// Stores a message sent from a hub on edge node <paramref name="nodeId"/> and delivers it.
+    /// Idempotent on (sender, clientMsgId): a repeat returns the message stored the first time.
+    /// Returns once the message store acknowledged the write; live delivery and the room's event
+    /// stream follow without being waited for. Interleaves with the room's other calls (seqs are
+    /// still assigned one at a time). When that node is subscribed and not on the room's silo, the
+    /// room leaves it out of the fan-out and the answer carries its copy
+    /// (<see cref="SendReceipt.ForCallerNode"/>): one message between silos fewer, and each message
+    /// reaches each node exactly one way.
     /// </summary>
     [AlwaysInterleave, Alias("SendFromNode")]
     Task<SendReceipt> SendFromNode(string nodeId, string senderId, string clientMsgId, string text);

@@ -157,15 +157,13 @@ public sealed partial class RoomGrain(
 
     public Task<long> GetLastSeq() => Task.FromResult(_lastSeq);
 
-    public async Task<ChatMessage> Send(string senderId, string clientMsgId, string text) => (await SendAsync(null, senderId, clientMsgId, text)).Message;
-
     public Task<SendReceipt> SendFromNode(string nodeId, string senderId, string clientMsgId, string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeId);
         return SendAsync(nodeId, senderId, clientMsgId, text);
     }
 
-    private async Task<SendReceipt> SendAsync(string? callerNodeId, string senderId, string clientMsgId, string text)
+    private async Task<SendReceipt> SendAsync(string callerNodeId, string senderId, string clientMsgId, string text)
     {
         ChatLimits.EnsureUserId(senderId);
         ChatLimits.EnsureClientMsgId(clientMsgId);
@@ -182,7 +180,7 @@ public sealed partial class RoomGrain(
         // The calling node takes the message from the answer when that saves a call: not when it is
         // this silo's own node (its events are handed over in memory, at once) and not when it has
         // no subscription here (there is no fan-out to it to leave out).
-        var answerNode = callerNodeId is not null && !outbox.IsLocal(callerNodeId) && _nodes.ContainsKey(callerNodeId)
+        var answerNode = !outbox.IsLocal(callerNodeId) && _nodes.ContainsKey(callerNodeId)
             ? callerNodeId
             : null;
 

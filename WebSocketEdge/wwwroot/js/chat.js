@@ -83,8 +83,11 @@ export class Chat {
       room.clearTyping(m.senderId);
       if (isNew && this.current === room.id) view.announce(`${m.senderId}: ${m.text ?? ""}`);
     }
+    // A seq past the next one means the node skipped a gap it could not fill: fetch what is missing.
+    const gapAfter = room.loaded && room.newestSeq > 0 && m.seq > room.newestSeq + 1 ? room.newestSeq : null;
     if (room.loaded || room.loading) {
       room.merge([m]);
+      if (gapAfter !== null) this.fillGap(room, gapAfter);
     } else {
       room.lastSeq = Math.max(room.lastSeq, m.seq);
     }
@@ -134,6 +137,12 @@ export class Chat {
     }
     this.markRead(this.currentRoom);
     this.render();
+  }
+
+  fillGap(room, afterSeq) {
+    this.invoke("Resume", room.id, afterSeq)
+      .then((missed) => { room.merge(missed); this.render(); })
+      .catch((err) => console.warn(`filling a gap in ${room.id} failed:`, reasonOf(err)));
   }
 
   async resume(room) {
