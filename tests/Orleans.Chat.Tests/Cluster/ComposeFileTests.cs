@@ -106,7 +106,8 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void Every_setting_in_compose_and_the_launcher_names_a_real_option()
     {
-        var composeKeys = ChatEnvironment(Services).Keys.Select(k => k.Replace("__", ":", StringComparison.Ordinal)).ToList();
+        var composeKeys = ChatEnvironment(Services).Keys.Where(k => k.StartsWith("Chat__", StringComparison.Ordinal))
+            .Select(k => k.Replace("__", ":", StringComparison.Ordinal)).ToList();
         var launcherKeys = LauncherArgRegex().Matches(Launcher).Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.NotEmpty(composeKeys);
         Assert.NotEmpty(launcherKeys);
@@ -118,6 +119,17 @@ public sealed partial class ComposeFileTests
 
         // The compose nodes get everything the launcher gives its nodes except the per-run cluster id.
         Assert.Empty(launcherKeys.Where(k => k != "Chat:Cluster:ClusterId").Except(composeKeys));
+    }
+
+    [Theory]
+    [InlineData("DOTNET_gcServer")]
+    [InlineData("DOTNET_TieredPGO")]
+    [InlineData("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")]
+    public void Compose_and_the_launcher_give_the_nodes_the_same_runtime_settings(string variable)
+    {
+        // Deployment settings, not build settings: both ways of running the cluster must set them.
+        Assert.Equal($"${{{variable}:-0}}", ChatEnvironment(Services)[variable]);
+        Assert.Contains($"export {variable}=\"${{{variable}:-0}}\"", Launcher, StringComparison.Ordinal);
     }
 
     [Fact]
