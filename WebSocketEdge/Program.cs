@@ -1,11 +1,13 @@
 using OrleansChat.Edge.Cluster;
 using OrleansChat.Edge.Hosting;
+using OrleansChat.Edge.Telemetry;
 using Orleans.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddChatSilo();
 builder.AddChatEdge();
 builder.AddChatCluster();
+builder.AddChatTelemetry();
 
 var app = builder.Build();
 app.UseChatCluster();

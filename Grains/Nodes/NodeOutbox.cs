@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
+using OrleansChat.Telemetry;
 
 namespace OrleansChat.Grains.Nodes;
 
@@ -19,10 +20,11 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
     /// <summary>Events per call at most; a lane that fell further behind sends several calls.</summary>
     internal const int MaxBatch = 256;
 
-    /// <summary>Meter <c>Orleans.Chat</c>: events handed to other nodes and the calls that carried them; their ratio is the batch size.</summary>
-    private static readonly Meter Meter = new("Orleans.Chat");
-    private static readonly Counter<long> RemoteEvents = Meter.CreateCounter<long>("chat.fanout.remote_events", description: "Room events sent to other edge nodes");
-    private static readonly Counter<long> RemoteCalls = Meter.CreateCounter<long>("chat.fanout.remote_calls", description: "Grain calls that carried them");
+    /// <summary>Events handed to other nodes and the calls that carried them; their ratio is the batch size.</summary>
+    private static readonly Counter<long> RemoteEvents = ChatTelemetry.Meter.CreateCounter<long>(ChatMetricNames.FanoutRemoteEvents, "{event}", "Room events sent to other edge nodes");
+    private static readonly Counter<long> RemoteCalls = ChatTelemetry.Meter.CreateCounter<long>(ChatMetricNames.FanoutRemoteCalls, "{call}", "Grain calls that carried them");
+    private static readonly Histogram<int> BatchSize = ChatTelemetry.Meter.CreateHistogram(ChatMetricNames.FanoutBatchSize, "{event}", "Room events per call to another node", tags: null,
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
 
     private readonly ILogger<NodeOutbox> _logger = logger;
     private readonly ILocalChatNode? _local = localNodes.FirstOrDefault();
@@ -148,6 +150,7 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
             {
                 var count = Math.Min(MaxBatch, batch.Count - start);
                 RemoteCalls.Add(1);
+                BatchSize.Record(count);
                 try
                 {
                     // One-way: a slow or dead node never holds up the lane; its feed fills gaps from the room.

@@ -8,6 +8,7 @@ using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
 using OrleansChat.Storage;
+using OrleansChat.Telemetry;
 using Orleans.Runtime;
 
 namespace OrleansChat.Grains.Rooms;
@@ -390,6 +391,8 @@ public sealed partial class RoomGrain(
     /// </summary>
     private void Fanout(RoomEvent roomEvent, string? except = null)
     {
+        using var activity = ChatTelemetry.Source.StartActivity("chat.fanout");
+        activity?.SetTag("chat.nodes", _nodes.Count);
         List<string>? dead = null;
         foreach (var (nodeId, node) in _nodes)
         {

@@ -6,6 +6,7 @@ using OrleansChat.Grains.Nodes;
 using OrleansChat.Grains.Streaming;
 using OrleansChat.Grains.Users;
 using OrleansChat.Silo.Hosting;
+using OrleansChat.Silo.Persistence;
 using OrleansChat.Silo.Options;
 
 namespace Orleans.Hosting;
@@ -33,6 +34,7 @@ public static class ChatSiloExtensions
             silo.AddChatGrainServices();
             ClusteringSetup.Configure(silo, shape.Clustering);
             StoreSetup.Configure(silo, configuration, shape.Store);
+            InstrumentedMessageStore.Decorate(silo.Services);
             StreamsSetup.Configure(silo, configuration, shape.Streams);
         });
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Hosting;
 using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.Telemetry;
 using Orleans.Dashboard;
 using Orleans.Hosting;
 
@@ -49,6 +51,11 @@ public static class ClusterEdgeExtensions
         {
             if (drain.IsDraining && (context.Request.Path.StartsWithSegments(HubNames.HubPath) || context.Request.Path.StartsWithSegments("/health")))
             {
+                if (ConnectionLimit.OpensConnection(context.Request))
+                {
+                    EdgeMetrics.ConnectionRefused(EdgeMetrics.RefusedDraining);
+                }
+
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "1";
                 return Task.CompletedTask;
@@ -73,6 +80,7 @@ public static class ClusterEdgeExtensions
 
                     endpoints.MapGet(ClusterStatusEndpoint.Path, ClusterStatusEndpoint.Handle);
                     endpoints.MapPost(DisconnectUserEndpoint.Path, DisconnectUserEndpoint.HandleAsync);
+                    endpoints.MapChatMetrics();
                 });
             });
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Telemetry;
 
 namespace OrleansChat.Edge.Cluster;
 
@@ -13,6 +14,10 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
     /// <summary>Long enough to outlast the detection of a dead silo (a few seconds) on a loaded machine.</summary>
     private static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Marks in a connection's items: it completed its connect step, and the node cut it (for the close reason).</summary>
+    private const string OpenedMark = "chat.opened";
+    private const string DroppedMark = "chat.dropped";
 
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new(StringComparer.Ordinal);
 
@@ -34,6 +39,8 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
             try
             {
                 await next(context);
+                context.Context.Items[OpenedMark] = true;
+                EdgeMetrics.ConnectionOpened();
                 return;
             }
             catch (Exception ex) when (ex is OrleansException or TimeoutException)
@@ -71,6 +78,12 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
         finally
         {
             _open.TryRemove(context.Context.ConnectionId, out _);
+            var items = context.Context.Items;
+            if (items.ContainsKey(OpenedMark))
+            {
+                EdgeMetrics.ConnectionClosed(items.ContainsKey(DroppedMark) ? EdgeMetrics.ClosedByNode
+                    : exception is null ? EdgeMetrics.ClosedByClient : EdgeMetrics.ClosedByError);
+            }
         }
     }
 
@@ -110,6 +123,7 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
     /// </summary>
     private static void Drop(HubCallerContext connection)
     {
+        connection.Items[DroppedMark] = true;
         if (connection.GetHttpContext() is { } http)
         {
             http.Abort();

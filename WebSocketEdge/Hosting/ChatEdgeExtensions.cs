@@ -13,6 +13,7 @@ using OrleansChat.Edge.Health;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.RateLimiting;
 using OrleansChat.Edge.Rooms;
+using OrleansChat.Edge.Telemetry;
 using OrleansChat.Edge.Routing;
 using OrleansChat.Edge.Routing.Feeds;
 using OrleansChat.Nodes;
@@ -59,7 +60,13 @@ public static class ChatEdgeExtensions
         services.AddChatAuth();
 
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        services.AddSignalR(o => o.AddFilter<ChatErrorFilter>())
+
+        // The metrics filter sits inside the error filter, so it sees refusals with their codes.
+        services.AddSignalR(o =>
+            {
+                o.AddFilter<ChatErrorFilter>();
+                o.AddFilter<HubCallMetricsFilter>();
+            })
             .AddJsonProtocol(o => ConfigurePayloadJson(o.PayloadSerializerOptions));
 
         services.AddHealthChecks().AddCheck<ChatHealthCheck>("chat");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.Telemetry;
 
 namespace OrleansChat.Edge.Hosting;
 
@@ -36,6 +37,7 @@ public sealed class ConnectionLimit(IOptions<EdgeOptions> options)
         if (Interlocked.Increment(ref _open) > _max && OpensConnection(context.Request))
         {
             Interlocked.Decrement(ref _open);
+            EdgeMetrics.ConnectionRefused(EdgeMetrics.RefusedNodeFull);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "1";
             await context.Response.WriteAsync($"this node already holds its maximum of {_max} connections; retry, or connect to another node");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.Routing;
+using OrleansChat.Edge.Telemetry;
 
 namespace OrleansChat.Edge.Hosting;
 
@@ -76,6 +77,7 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
 
     private Task RefuseAsync(HttpContext context, string userId)
     {
+        EdgeMetrics.ConnectionRefused(EdgeMetrics.RefusedUserLimit);
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         return context.Response.WriteAsync($"user {userId} already holds the maximum of {_max} connections on this node; close one first");
     }

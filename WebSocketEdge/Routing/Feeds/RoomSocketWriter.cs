@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.Telemetry;
 using OrleansChat.Messages;
 
 namespace OrleansChat.Edge.Routing.Feeds;
@@ -16,7 +17,7 @@ public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRout
     {
         foreach (var message in messages)
         {
-            Observe(hub.Clients.Group(HubNames.RoomGroup(message.RoomId)).SendAsync(HubNames.Message, message));
+            WriteMessage(message);
         }
     }
 
@@ -25,7 +26,7 @@ public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRout
         var group = HubNames.RoomGroup(roomEvent.RoomId);
         var send = roomEvent switch
         {
-            MessageEvent m => hub.Clients.Group(group).SendAsync(HubNames.Message, m.Message),
+            MessageEvent m => SendMessage(m.Message),
             MemberEvent m => hub.Clients.Group(group).SendAsync(m.Joined ? HubNames.MemberJoined : HubNames.MemberLeft, new MemberPayload(m.RoomId, m.UserId)),
             TypingEvent t => hub.Clients.GroupExcept(group, routes.ConnectionsOf(t.UserId)).SendAsync(HubNames.Typing, t),
             ReadEvent r => hub.Clients.GroupExcept(group, routes.ConnectionsOf(r.UserId)).SendAsync(HubNames.Read, r),
@@ -35,6 +36,15 @@ public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRout
             _ => Task.CompletedTask,
         };
         Observe(send);
+    }
+
+    private void WriteMessage(ChatMessage message) => Observe(SendMessage(message));
+
+    /// <summary>Every message reaches the room's group here, so this is where a delivery is counted.</summary>
+    private Task SendMessage(ChatMessage message)
+    {
+        EdgeMetrics.MessageDelivered(message);
+        return hub.Clients.Group(HubNames.RoomGroup(message.RoomId)).SendAsync(HubNames.Message, message);
     }
 
     /// <summary>A removed user's own connections get their notice from the user's node, not from the room's group.</summary>
