@@ -30,6 +30,7 @@
 #   CHAT_NODE_ARGS  extra node arguments, e.g. "--Chat:Edge:DrainTimeout=00:00:02"
 #   CHAT_SUPERVISE  0 = no supervision (a crashed node stays down, e.g. for tests that restart nodes themselves)
 #   CHAT_MAX_RESTARTS, CHAT_RESTART_WINDOW, CHAT_RESTART_BACKOFF  see scripts/supervise.sh (5, 300 s, 1 s)
+#   CHAT_PROMETHEUS 1 = also run Prometheus (Debian's package) on base+8, scraping every node
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -223,6 +224,8 @@ cmd_start() {
     for ((i = 1; i <= n; i++)); do start_node "$i"; done
     for ((i = 1; i <= n; i++)); do wait_node "$i"; done
     start_nginx
+    [[ "${CHAT_PROMETHEUS:-0}" == 1 ]] && "$ROOT/monitoring/local-prometheus.sh" start
+    say "operators  each node's internal port: /dashboard/ (Orleans Dashboard), /metrics (Prometheus), /cluster"
 }
 
 cmd_stop() {
@@ -230,6 +233,7 @@ cmd_stop() {
     for d in $(node_dirs); do stop_node "$(basename "$d")" & pids+=($!); done
     ((${#pids[@]})) && wait "${pids[@]}"
     stop_nginx
+    "$ROOT/monitoring/local-prometheus.sh" stop
     stop_redis
     say "stopped"
 }
@@ -266,6 +270,7 @@ cmd_status() {
         say "membership (as $seen sees it):"
         grep -o '{"silo":"[^"]*","status":"[^"]*"}' <<<"$members" | sed 's/{"silo":"\([^"]*\)","status":"\([^"]*\)"}/  \1  \2/'
     fi
+    "$ROOT/monitoring/local-prometheus.sh" where
 }
 
 # One line per node and one for nginx: NAME CODE BODY. Exits 1 if any is not 200.
@@ -323,6 +328,7 @@ cmd_scale() {
         done
         wait "${pids[@]}"
     fi
+    "$ROOT/monitoring/local-prometheus.sh" targets
     say "$(node_count) nodes"
 }
 

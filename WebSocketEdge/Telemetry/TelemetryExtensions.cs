@@ -21,7 +21,7 @@ public static class TelemetryExtensions
     /// </summary>
     private const int OtherMetersCardinalityLimit = 100;
 
-    /// <summary>Where metrics path on the internal port.</summary>
+    /// <summary>Where Prometheus scrapes a node, on its internal port only.</summary>
     public const string MetricsPath = "/metrics";
 
     /// <summary>
@@ -75,7 +75,7 @@ public static class TelemetryExtensions
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
                 .AddOtlpExporter(otlp =>
                 {
-                    otlp.Endpoint = new Uri(telemetry.OtlpEndpoint);
+                    otlp.Endpoint = TracesEndpoint(telemetry);
                     otlp.Protocol = telemetry.OtlpProtocol;
                 }));
         }
@@ -92,6 +92,18 @@ public static class TelemetryExtensions
         }
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// Over HTTP the exporter posts to the URL as given, so a bare collector address gets the traces
+    /// path that collectors listen on; gRPC takes the address alone.
+    /// </summary>
+    internal static Uri TracesEndpoint(TelemetryOptions telemetry)
+    {
+        var endpoint = new Uri(telemetry.OtlpEndpoint);
+        return telemetry.OtlpProtocol == OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath is "" or "/"
+            ? new Uri(endpoint, "/v1/traces")
+            : endpoint;
     }
 
     private static bool ServesMetrics(IConfiguration configuration) =>
