@@ -68,11 +68,12 @@ public static class TelemetryExtensions
 
         if (tracing)
         {
-            // Orleans makes a span per grain call and carries the trace id from silo to silo.
+            // Orleans makes a span per grain call and carries the trace id from silo to silo; the
+            // hub's calls into the silo it hosts come from Orleans' runtime source.
             builder.UseOrleans(silo => silo.AddActivityPropagation());
             otel.WithTracing(traces => traces
-                .AddSource(ChatTelemetry.ActivitySourceName, "Microsoft.Orleans.Application", "Microsoft.AspNetCore.SignalR.Server")
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
+                .AddSource(ChatTelemetry.ActivitySourceName, Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName, Orleans.Diagnostics.ActivitySources.RuntimeActivitySourceName, "Microsoft.AspNetCore.SignalR.Server")
+                .SetSampler(new HubCallSampler(telemetry.TraceSampleRatio))
                 .AddOtlpExporter(otlp =>
                 {
                     otlp.Endpoint = TracesEndpoint(telemetry);
