@@ -12,9 +12,9 @@ namespace OrleansChat.Edge.Telemetry;
 /// structured fields, the node and, inside a traced call, its trace and span ids, so a log line leads
 /// to its trace and a trace to every line it caused on every node.
 /// </summary>
-public sealed class ChatJsonConsoleFormatter() : ConsoleFormatter(Name)
+public sealed class ChatJsonConsoleFormatter() : ConsoleFormatter(FormatterName)
 {
-    public new const string Name = "chat-json";
+    public const string FormatterName = "chat-json";
 
     private const string OriginalFormat = "{OriginalFormat}";
 

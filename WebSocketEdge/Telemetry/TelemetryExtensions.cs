@@ -42,7 +42,7 @@ public static class TelemetryExtensions
 
         if (telemetry.LogFormat == LogFormat.Json)
         {
-            builder.Logging.AddConsole(o => o.FormatterName = ChatJsonConsoleFormatter.Name)
+            builder.Logging.AddConsole(o => o.FormatterName = ChatJsonConsoleFormatter.FormatterName)
                 .AddConsoleFormatter<ChatJsonConsoleFormatter, ConsoleFormatterOptions>();
         }
 
