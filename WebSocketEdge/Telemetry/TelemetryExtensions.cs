@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Orleans.Diagnostics;
 using Orleans.Hosting;
+using OrleansChat.Silo.Hosting;
 using OrleansChat.Telemetry;
 
 namespace OrleansChat.Edge.Telemetry;
@@ -30,24 +33,21 @@ public static class TelemetryExtensions
     /// </summary>
     public static WebApplicationBuilder AddChatTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+        var configuration = builder.Configuration;
+        builder.Services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, TelemetryOptions.Section);
 
-        // Read now as well: these settings shape the host itself.
-        var telemetry = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (new TelemetryOptionsValidator().Validate(null, telemetry) is { Failed: true } invalid)
-        {
-            throw new OptionsValidationException(TelemetryOptions.Section, typeof(TelemetryOptions), invalid.Failures);
-        }
-
-        if (telemetry.LogFormat == LogFormat.Json)
+        // The log format, whether metrics are served and whether traces are made decide which
+        // services the host has, so they are read while it is built; the validator checks the same
+        // values at start. The rest (OTLP protocol, sample ratio) is read from the bound options.
+        if (configuration.GetValue($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.LogFormat)}", LogFormat.Simple) == LogFormat.Json)
         {
             builder.Logging.AddConsole(o => o.FormatterName = ChatJsonConsoleFormatter.FormatterName)
                 .AddConsoleFormatter<ChatJsonConsoleFormatter, ConsoleFormatterOptions>();
         }
 
-        var metrics = ServesMetrics(builder.Configuration);
-        var tracing = telemetry.OtlpEndpoint.Length > 0;
+        var metrics = configuration.GetValue($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.Metrics)}", new TelemetryOptions().Metrics)
+            && configuration.GetValue<int>($"{EdgeOptions.Section}:{nameof(EdgeOptions.InternalPort)}") > 0;
+        var tracing = !string.IsNullOrEmpty(configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"]);
         if (!metrics && !tracing)
         {
             return builder;
@@ -71,14 +71,15 @@ public static class TelemetryExtensions
             // Orleans makes a span per grain call and carries the trace id from silo to silo; the
             // hub's calls into the silo it hosts come from Orleans' runtime source.
             builder.UseOrleans(silo => silo.AddActivityPropagation());
+            builder.Services.AddOptions<OtlpExporterOptions>().Configure<IOptions<TelemetryOptions>>((otlp, telemetry) =>
+            {
+                otlp.Endpoint = TracesEndpoint(telemetry.Value);
+                otlp.Protocol = telemetry.Value.OtlpProtocol;
+            });
             otel.WithTracing(traces => traces
-                .AddSource(ChatTelemetry.ActivitySourceName, Orleans.Diagnostics.ActivitySources.ApplicationGrainActivitySourceName, Orleans.Diagnostics.ActivitySources.RuntimeActivitySourceName, "Microsoft.AspNetCore.SignalR.Server")
-                .SetSampler(new HubCallSampler(telemetry.TraceSampleRatio))
-                .AddOtlpExporter(otlp =>
-                {
-                    otlp.Endpoint = TracesEndpoint(telemetry);
-                    otlp.Protocol = telemetry.OtlpProtocol;
-                }));
+                .AddSource(ChatTelemetry.ActivitySourceName, ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.RuntimeActivitySourceName, "Microsoft.AspNetCore.SignalR.Server")
+                .SetSampler(services => new HubCallSampler(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceSampleRatio))
+                .AddOtlpExporter());
         }
 
         return builder;
@@ -87,7 +88,7 @@ public static class TelemetryExtensions
     /// <summary>Maps <c>/metrics</c> on the internal port's branch when metrics are on; the public port never has it.</summary>
     public static IEndpointRouteBuilder MapChatMetrics(this IEndpointRouteBuilder endpoints)
     {
-        if (ServesMetrics(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()))
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value.Metrics)
         {
             endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
         }
@@ -102,12 +103,8 @@ public static class TelemetryExtensions
     internal static Uri TracesEndpoint(TelemetryOptions telemetry)
     {
         var endpoint = new Uri(telemetry.OtlpEndpoint);
-        return telemetry.OtlpProtocol == OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath is "" or "/"
+        return telemetry.OtlpProtocol == OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath is "" or "/"
             ? new Uri(endpoint, "/v1/traces")
             : endpoint;
     }
-
-    private static bool ServesMetrics(IConfiguration configuration) =>
-        (configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.Metrics ?? true)
-        && (configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.InternalPort ?? 0) > 0;
 }
