@@ -16,11 +16,7 @@ public sealed class MetricsEndpointTests
     public async Task Counters_and_histograms_move_with_real_sends_and_a_refused_call()
     {
         var internalPort = Ports.Free();
-        await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Chat:Edge:InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
-            ["Chat:Edge:Dashboard"] = "false",
-        });
+        await using var node = await StartNodeAsync(internalPort);
         var metricsUrl = $"http://127.0.0.1:{internalPort}/metrics";
         var before = await PrometheusText.ScrapeAsync(metricsUrl);
 
@@ -66,11 +62,7 @@ public sealed class MetricsEndpointTests
     public async Task Metrics_answer_404_through_nginx_and_on_the_public_port()
     {
         var internalPort = Ports.Free();
-        await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Chat:Edge:InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
-            ["Chat:Edge:Dashboard"] = "false",
-        });
+        await using var node = await StartNodeAsync(internalPort);
         await using var nginx = await NginxProcess.StartAsync([node.HttpPort]);
         using var http = new HttpClient { Timeout = TestIds.Timeout };
 
@@ -91,15 +83,26 @@ public sealed class MetricsEndpointTests
     public async Task A_node_without_metrics_serves_none()
     {
         var internalPort = Ports.Free();
-        await using var node = await EdgeProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Chat:Edge:InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
-            ["Chat:Edge:Dashboard"] = "false",
-            ["Chat:Telemetry:Metrics"] = "false",
-        });
+        await using var node = await StartNodeAsync(internalPort, ("Chat:Telemetry:Metrics", "false"));
         using var http = new HttpClient { Timeout = TestIds.Timeout };
         using var response = await http.GetAsync($"http://127.0.0.1:{internalPort}/metrics");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>A node with the internal port on and the dashboard off (it is not what these tests look at).</summary>
+    private static Task<EdgeProcess> StartNodeAsync(int internalPort, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Chat:Edge:InternalPort"] = internalPort.ToString(CultureInfo.InvariantCulture),
+            ["Chat:Edge:Dashboard"] = "false",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return EdgeProcess.StartAsync(settings);
     }
 
     private static double Delta(PrometheusText now, PrometheusText before, string name, params (string Key, string Value)[] labels) =>
