@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansChat.Messages;
 
 namespace OrleansChat.Grains.Streaming;
@@ -23,6 +24,9 @@ internal sealed class RelayItem
 
     public long Upto { get; set; }
 
+    /// <summary>The traced call that handed the event in (none for ranges): its publish span joins that trace.</summary>
+    public ActivityContext Trace { get; private init; }
+
     public bool IsRange => Event is null;
 
     /// <summary>Events this entry stands for: one, or the messages left in the range.</summary>
@@ -36,7 +40,7 @@ internal sealed class RelayItem
         _ => null,
     };
 
-    public static RelayItem Of(RoomEvent roomEvent) => new(roomEvent, 0, 0);
+    public static RelayItem Of(RoomEvent roomEvent) => new(roomEvent, 0, 0) { Trace = Activity.Current?.Context ?? default };
 
     public static RelayItem Range(long after, long upto) => new(null, after, upto);
 }

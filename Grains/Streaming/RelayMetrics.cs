@@ -27,11 +27,14 @@ internal static class RelayMetrics
         ChatTelemetry.Meter.CreateObservableGauge(ChatMetricNames.StreamRelayLag, ObserveLag, description: "Room events stored and not yet on their streams");
     }
 
-    /// <summary>One stream publish, timed (<c>chat.stream.publish.duration</c>) and traced (<c>chat.stream.publish</c>).</summary>
-    public static async Task TimedPublishAsync(Func<string, IReadOnlyList<RoomEvent>, Task> publish, string roomId, IReadOnlyList<RoomEvent> events)
+    /// <summary>
+    /// One stream publish, timed (<c>chat.stream.publish.duration</c>) and traced (<c>chat.stream.publish</c>,
+    /// a child of <paramref name="trace"/>: the relay publishes after the ack, so the span outlives its send's others).
+    /// </summary>
+    public static async Task TimedPublishAsync(Func<string, IReadOnlyList<RoomEvent>, Task> publish, string roomId, IReadOnlyList<RoomEvent> events, ActivityContext trace)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = ChatTelemetry.Source.StartActivity("chat.stream.publish");
+        using var activity = ChatTelemetry.Source.StartActivity("chat.stream.publish", ActivityKind.Producer, trace);
         activity?.SetTag("chat.room", roomId);
         activity?.SetTag("chat.events", events.Count);
         try

@@ -60,7 +60,7 @@ internal sealed class RelayRoom(string roomId)
         }
 
         var events = Fit(_items.TakeWhile(item => !item.IsRange).Select(item => item.Event!));
-        return new RelayBatch(RoomId, events, null);
+        return new RelayBatch(RoomId, events, null, head.Trace);
     }
 
     /// <summary>

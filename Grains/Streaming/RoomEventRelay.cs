@@ -199,7 +199,7 @@ public sealed partial class RoomEventRelay : IDisposable
         {
             if (batch.Range is not { } range)
             {
-                await RelayMetrics.TimedPublishAsync(_publish, batch.RoomId, batch.Events);
+                await RelayMetrics.TimedPublishAsync(_publish, batch.RoomId, batch.Events, batch.Trace);
                 return (batch.Events.OfType<MessageEvent>().Select(m => m.Message.Seq).DefaultIfEmpty(0).Max(), batch.Events.Count, null);
             }
 
@@ -211,7 +211,7 @@ public sealed partial class RoomEventRelay : IDisposable
             }
 
             var events = RelayRoom.Fit(stored.Select(m => new MessageEvent(batch.RoomId, m)));
-            await RelayMetrics.TimedPublishAsync(_publish, batch.RoomId, events);
+            await RelayMetrics.TimedPublishAsync(_publish, batch.RoomId, events, default);
             return (((MessageEvent)events[^1]).Message.Seq, events.Count, null);
         }
         catch (Exception ex)

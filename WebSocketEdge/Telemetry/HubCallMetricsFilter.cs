@@ -56,9 +56,6 @@ public sealed class HubCallMetricsFilter : IHubFilter
                 // Thrown by the hub itself (a token without a user, an argument SignalR could not bind).
                 reason = "bad_request";
                 return ChatMetricTags.Refused;
-            case RoomEventsUnavailableException:
-                reason = "stream";
-                return ChatMetricTags.Failed;
             case TimeoutException:
                 reason = "timeout";
                 return ChatMetricTags.Failed;

@@ -41,6 +41,7 @@ public sealed partial class ComposeFileTests
     [InlineData("MONGO_PASSWORD")]
     [InlineData("MONGO_REPLICA_KEY")]
     [InlineData("KAFKA_PASSWORD")]
+    [InlineData("GRAFANA_ADMIN_PASSWORD")]
     public async Task The_stack_refuses_to_start_without_each_secret(string secret)
     {
         var env = string.Join('\n', ComposeYaml.TestSecrets().Split('\n').Where(l => !l.StartsWith(secret + "=", StringComparison.Ordinal)));

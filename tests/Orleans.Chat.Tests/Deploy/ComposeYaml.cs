@@ -44,7 +44,7 @@ public static class ComposeYaml
     /// <summary>What docker-start.sh writes into .env on first start (values made up here).</summary>
     public static string TestSecrets() =>
         $"CHAT_SIGNING_KEY={Guid.NewGuid():N}{Guid.NewGuid():N}\nREDIS_PASSWORD={Guid.NewGuid():N}\nMONGO_PASSWORD={Guid.NewGuid():N}\n"
-        + $"MONGO_REPLICA_KEY={Guid.NewGuid():N}\nKAFKA_PASSWORD={Guid.NewGuid():N}\n";
+        + $"MONGO_REPLICA_KEY={Guid.NewGuid():N}\nKAFKA_PASSWORD={Guid.NewGuid():N}\nGRAFANA_ADMIN_PASSWORD={Guid.NewGuid():N}\n";
 
     /// <summary><c>docker-compose --env-file F config</c> from the repository root, with no other environment leaking in.</summary>
     public static async Task<(int ExitCode, string Output, string Errors)> ConfigAsync(string envFile)

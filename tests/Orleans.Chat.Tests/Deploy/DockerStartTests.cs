@@ -32,7 +32,7 @@ public sealed partial class DockerStartTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.True(second.ExitCode == 0, second.Output);
-        foreach (var name in new[] { "CHAT_SIGNING_KEY", "REDIS_PASSWORD", "MONGO_PASSWORD", "MONGO_REPLICA_KEY", "KAFKA_PASSWORD" })
+        foreach (var name in new[] { "CHAT_SIGNING_KEY", "REDIS_PASSWORD", "MONGO_PASSWORD", "MONGO_REPLICA_KEY", "KAFKA_PASSWORD", "GRAFANA_ADMIN_PASSWORD" })
         {
             Assert.Matches($"(?m)^{name}=[0-9a-f]{{64}}$", env);
         }
