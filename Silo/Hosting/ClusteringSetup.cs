@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansChat.Silo.Options;
+using OrleansChat.Silo.Persistence.Redis;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -90,8 +91,9 @@ internal static class ClusteringSetup
     {
         var options = ConfigurationOptions.Parse(redis.ConnectionString);
 
-        // Membership must survive Redis starting a moment after the nodes (compose, launcher restarts).
-        options.AbortOnConnectFail = false;
+        // Membership must survive Redis starting a moment after the nodes (compose, launcher
+        // restarts) and a Redis restart: the silos keep the view they have meanwhile.
+        RedisConnection.ApplyReconnectPolicy(options);
         options.SocketManager = SocketManager.ThreadPool;
         return options;
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Hosting;
+using OrleansChat.Edge.Health;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.Telemetry;
 using Orleans.Dashboard;
@@ -42,14 +43,14 @@ public static class ClusterEdgeExtensions
     /// <summary>
     /// Goes first in the pipeline. Requests that arrived on the internal port get the dashboard and
     /// the cluster view; those are never mapped on the public port, whatever the Host header says.
-    /// A draining node answers 503 to new hub connections and to <c>/health</c>.
+    /// A draining node answers 503 to new hub connections, <c>/health</c> and <c>/ready</c>.
     /// </summary>
     public static WebApplication UseChatCluster(this WebApplication app)
     {
         var drain = app.Services.GetRequiredService<DrainState>();
         app.Use((context, next) =>
         {
-            if (drain.IsDraining && (context.Request.Path.StartsWithSegments(HubNames.HubPath) || context.Request.Path.StartsWithSegments("/health")))
+            if (drain.IsDraining && (context.Request.Path.StartsWithSegments(HubNames.HubPath) || context.Request.Path.StartsWithSegments(HealthResponse.LivePath) || context.Request.Path.StartsWithSegments(HealthResponse.ReadyPath)))
             {
                 if (ConnectionLimit.OpensConnection(context.Request))
                 {

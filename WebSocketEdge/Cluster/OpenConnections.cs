@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Telemetry;
+using OrleansChat.Edge.Refusals;
 
 namespace OrleansChat.Edge.Cluster;
 
@@ -29,6 +30,8 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
     /// close the connection with "do not reconnect", and the client would give up for good. So the
     /// connect step is retried while the cluster heals (the client's first calls wait meanwhile);
     /// if it still fails, the connection is aborted, which the client's automatic reconnect retries.
+    /// A store that is briefly down (a user grain that cannot read its state to activate) is waited
+    /// out the same way: the connection stays open and serves as soon as the store answers.
     /// </summary>
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -43,7 +46,7 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
                 EdgeMetrics.ConnectionOpened();
                 return;
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException || RefusalClassifier.Classify(ex).Transient)
             {
                 if (DateTime.UtcNow > deadline || context.Context.ConnectionAborted.IsCancellationRequested)
                 {

@@ -8,13 +8,17 @@ using Orleans.Runtime;
 namespace OrleansChat.Edge.Health;
 
 /// <summary>
-/// Healthy when cluster membership counts this node's silo as active (the one source of liveness;
-/// no grain call, so a node's health never depends on where some grain lives while a silo fails
-/// over), the node has started and the message store answers: that is what a send needs. The room
-/// event stream is not: sends are acknowledged once stored and the stream relay catches up later,
-/// so a stream that does not answer (Kafka down) or a relay that cannot publish makes the node
-/// <em>degraded</em> (still 200, still chosen by nginx), with the relay's lag in <c>streamLag</c>.
-/// Each probe is bounded so a hung dependency reports instead of hanging /health.
+/// Liveness apart from readiness. The node is alive while cluster membership counts its silo as
+/// active (the one source of liveness; no grain call, so a node's health never depends on where some
+/// grain lives while a silo fails over): it can then take connections, keep them, and carry presence
+/// and typing, which need no store. A shared dependency that does not answer (the message store;
+/// Kafka when it carries the room-event stream) makes the node <see cref="HealthStatus.Degraded"/>,
+/// not dead: <c>/health</c> stays 200 so the load balancer keeps every node in rotation through a
+/// store outage (taking them all out would leave nobody to tell clients "retry"), and <c>/ready</c>
+/// answers 503. The room event stream is not needed by a send (sends are acknowledged once stored
+/// and the stream relay catches up), so a stream that does not answer or refuses events makes the
+/// node degraded with the relay's lag in <c>streamLag</c>. Probes run side by side, each bounded, so
+/// a hung dependency neither hangs nor slows the report much.
 /// </summary>
 public sealed class ChatHealthCheck(
     ChatNode node,
@@ -24,6 +28,9 @@ public sealed class ChatHealthCheck(
     RoomEventRelay relay,
     IEnumerable<IStreamProbe> streams) : IHealthCheck
 {
+    public const string Ok = "ok";
+    public const string Unreachable = "unreachable";
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -41,46 +48,69 @@ public sealed class ChatHealthCheck(
         }
 
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        data["silo"] = status == SiloStatus.Active ? Ok : status.ToString();
         if (status != SiloStatus.Active)
         {
             return HealthCheckResult.Unhealthy($"the silo is not an active cluster member ({status})", data: data);
         }
 
-        try
+        var messageStore = ProbeAsync(store.PingAsync, cancellationToken);
+        var streamProbes = streams.Select(s => (s.Description, Answered: ProbeAsync(s.PingAsync, cancellationToken))).ToList();
+        var silent = new List<string>();
+        var storeAnswers = await messageStore;
+        if (!storeAnswers)
         {
-            if (!await store.PingAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken))
-            {
-                return HealthCheckResult.Unhealthy("the message store does not answer", data: data);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("the message store does not answer", ex, data);
+            silent.Add("the message store");
         }
 
-        foreach (var stream in streams)
+        var streamsAnswer = true;
+        foreach (var (description, answered) in streamProbes)
         {
-            try
+            if (!await answered)
             {
-                if (!await stream.PingAsync(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken))
-                {
-                    return StreamDegraded($"{stream.Description} does not answer", null, data);
-                }
+                streamsAnswer = false;
+                silent.Add(description);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return StreamDegraded($"{stream.Description} does not answer", ex, data);
-            }
+        }
+
+        data["store"] = storeAnswers ? Ok : Unreachable;
+        if (streamProbes.Count > 0)
+        {
+            data["stream"] = streamsAnswer ? Ok : Unreachable;
+        }
+
+        if (!storeAnswers)
+        {
+            return HealthCheckResult.Degraded($"silo active; {string.Join(" and ", silent)} not answering: sends and joins are refused until it answers", data: data);
+        }
+
+        if (!streamsAnswer)
+        {
+            return StreamDegraded($"{string.Join(" and ", silent)} not answering", data);
         }
 
         if (relay.FailingSince is { } since)
         {
-            return StreamDegraded($"the room event stream refuses events since {since:u}", null, data);
+            data["stream"] = Unreachable;
+            return StreamDegraded($"the room event stream refuses events since {since:u}", data);
         }
 
-        return HealthCheckResult.Healthy(streams.Any() ? "silo active, store and event stream reachable" : "silo active, store reachable", data);
+        return HealthCheckResult.Healthy(streamProbes.Count > 0 ? "silo active, store and event stream reachable" : "silo active, store reachable", data);
     }
 
-    private static HealthCheckResult StreamDegraded(string reason, Exception? exception, Dictionary<string, object> data) =>
-        HealthCheckResult.Degraded($"{reason}; sends are stored and acknowledged, the stream catches up when it is back ({data["streamLag"]} event(s) waiting)", exception, data);
+    /// <summary>True when the probe answered yes within <see cref="ProbeTimeout"/>; a failure or a timeout is a no, the caller's cancellation is not swallowed.</summary>
+    private static async Task<bool> ProbeAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await probe(cancellationToken).WaitAsync(ProbeTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static HealthCheckResult StreamDegraded(string reason, Dictionary<string, object> data) =>
+        HealthCheckResult.Degraded($"silo active; {reason}; sends are stored and acknowledged, the stream catches up when it is back ({data["streamLag"]} event(s) waiting)", data: data);
 }

@@ -93,7 +93,8 @@ public static class ChatEdgeExtensions
         // fresh token, so a revoked user (no new tokens) is gone within one token lifetime.
         app.MapHub<ChatHub>(HubNames.HubPath, o => o.CloseOnAuthenticationExpiration = true);
         app.MapGet(RoomActivityEndpoint.Path, RoomActivityEndpoint.Handle).RequireAuthorization();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks(HealthResponse.LivePath, HealthResponse.Liveness);
+        app.MapHealthChecks(HealthResponse.ReadyPath, HealthResponse.Readiness);
         return app;
     }
 

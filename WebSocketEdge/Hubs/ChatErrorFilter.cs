@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Refusals;
 using OrleansChat.Messages;
-using Orleans.Runtime;
 
 namespace OrleansChat.Edge.Hubs;
 
 /// <summary>
-/// Refusals become <see cref="HubException"/>s whose message the client sees; the connection stays
-/// open. So do the failures a client can act on by retrying: a grain that did not answer in time
-/// (the cluster is overloaded or failing over) and a silo that is gone or refusing work. Anything
-/// else stays SignalR's generic error, with the details only in the node's log.
+/// Every failed hub call answers with a <see cref="HubException"/> whose message says why; the
+/// connection stays open. Refusals (<see cref="ChatException"/>) pass on unchanged. Service failures
+/// are named by <see cref="RefusalClassifier"/> ("message store unavailable, retry in 2 s"), so a
+/// client can show the state and retry; a fault nobody foresaw still answers with a reason and an
+/// id that finds its details in the node's log.
 /// </summary>
 public sealed partial class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFilter
 {
@@ -22,16 +23,25 @@ public sealed partial class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : I
         {
             throw new HubException(ex.Message);
         }
-        catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        catch (Exception ex) when (ex is not HubException)
         {
             var method = invocationContext.HubMethodName;
-            LogClusterBusy(logger, method, ex.Message);
-            throw new HubException(ex is TimeoutException
-                ? $"{method}: the cluster did not answer in time (overloaded or failing over); it may still complete. Retry; a send with the same clientMsgId is stored once"
-                : $"{method}: the cluster could not take the call just now (a node is leaving or overloaded). Retry; a send with the same clientMsgId is stored once");
+            var refusal = RefusalClassifier.Classify(ex);
+            if (refusal.Transient)
+            {
+                LogRefused(logger, method, refusal.Label, ex.GetType().Name, ex.Message);
+                throw new HubException(refusal.Describe(method));
+            }
+
+            var incident = Guid.NewGuid().ToString("N")[..12];
+            LogFault(logger, method, incident, ex);
+            throw new HubException(refusal.Describe(method, incident));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub method {Method} failed for want of a timely answer from the cluster: {Reason}")]
-    private static partial void LogClusterBusy(ILogger logger, string method, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub method {Method} refused ({Cause}): {ExceptionType}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string cause, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub method {Method} failed (incident {Incident})")]
+    private static partial void LogFault(ILogger logger, string method, string incident, Exception exception);
 }

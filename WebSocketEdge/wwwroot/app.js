@@ -1,6 +1,6 @@
 // The web chat page: sign-in, the connection's life, and the forms. Rooms live in js/chat.js.
 
-import { buildConnection, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, takeHandedOverToken, TokenSource } from "./js/api.js";
+import { buildConnection, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, serviceRetryDelay, takeHandedOverToken, TokenSource } from "./js/api.js";
 import { ChatModel } from "./js/rooms.js";
 import { Chat } from "./js/chat.js";
 import { Moderation } from "./js/moderation.js";
@@ -8,6 +8,9 @@ import * as view from "./js/view.js";
 
 const $ = (id) => document.getElementById(id);
 const SESSION_KEY = "chat.session";
+// An outage the server names (a store restarting, a failover) usually ends within seconds; past
+// this many automatic attempts (about a minute) the message goes back to the box for the user.
+const MAX_SEND_ATTEMPTS = 30;
 
 let chat = null;
 let connection = null;
@@ -142,12 +145,36 @@ async function submit(event) {
   box.value = "";
   autosize();
   try {
-    await chat.send(text, clientMsgId);
+    await sendRetrying(text, clientMsgId);
   } catch (err) {
     retry = { text, clientMsgId };
     if (!box.value) box.value = text;
     autosize();
     view.showError("send-error", reasonOf(err));
+  }
+}
+
+/**
+ * Sends, and while the server names an outage ("message store unavailable, retry in 2 s") sends
+ * again with the same clientMsgId after the delay it asks for, showing why: the message is stored
+ * once however many attempts it takes. Stops when the user moves to another room or the
+ * connection drops (the message then goes back to the box, as for any failed send).
+ */
+async function sendRetrying(text, clientMsgId) {
+  const roomId = chat.currentRoom.id;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await chat.send(text, clientMsgId);
+      view.showError("send-error", "");
+      return;
+    } catch (err) {
+      const reason = reasonOf(err);
+      const delay = serviceRetryDelay(reason);
+      if (delay === null || attempt >= MAX_SEND_ATTEMPTS) throw err;
+      view.showError("send-error", `${reason}. Sending again in ${delay} s…`);
+      await new Promise((resolve) => setTimeout(resolve, delay * 1000));
+      if (chat?.currentRoom?.id !== roomId || connection.state !== "Connected") throw err;
+    }
   }
 }
 

@@ -119,3 +119,19 @@ export function reasonOf(error) {
   const at = text.indexOf(marker);
   return at >= 0 ? text.slice(at + marker.length) : text;
 }
+
+/** Words the server uses when a service, not the request, failed (ChatErrorFilter): worth sending again. */
+const SERVICE_REFUSAL = /unavailable|no answer from the cluster|leaving or restarting/;
+const RETRY_IN = /retry in ([\d.]+) s/;
+
+/**
+ * Seconds to wait before sending the same message again, or null when an automatic retry would not
+ * help (bad input, not a member, a rate limit the user should see). A refusal for an outage says
+ * when to retry ("message store unavailable, retry in 2 s"); that hint is honoured, within 1-10 s.
+ */
+export function serviceRetryDelay(reason) {
+  if (!SERVICE_REFUSAL.test(reason)) return null;
+  const hint = RETRY_IN.exec(reason);
+  const seconds = hint ? Number(hint[1]) : 2;
+  return Math.min(10, Math.max(1, Number.isFinite(seconds) ? seconds : 2));
+}

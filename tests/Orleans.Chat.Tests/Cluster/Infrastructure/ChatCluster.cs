@@ -12,13 +12,14 @@ namespace OrleansChat.Tests.Cluster.Infrastructure;
 /// </summary>
 public sealed class ChatCluster : IAsyncDisposable
 {
-    private readonly RedisServerFixture _redis = new();
+    private readonly RedisServerFixture _redis;
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _signingKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Guid.NewGuid().ToString("N");
     private readonly Dictionary<string, string> _extra;
 
-    private ChatCluster(IReadOnlyDictionary<string, string>? extra)
+    private ChatCluster(IReadOnlyDictionary<string, string>? extra, bool durableStore)
     {
+        _redis = new RedisServerFixture(durableStore);
         _extra = new Dictionary<string, string>(extra ?? new Dictionary<string, string>(), StringComparer.Ordinal);
     }
 
@@ -34,9 +35,10 @@ public sealed class ChatCluster : IAsyncDisposable
     /// <summary>Also the service id: both are this fresh value.</summary>
     public string ClusterId => _clusterId;
 
-    public static async Task<ChatCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="durableStore">Redis fsyncs every write to an append-only file, so it can be killed and restarted without losing what it acknowledged.</param>
+    public static async Task<ChatCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? extra = null, bool durableStore = false)
     {
-        var cluster = new ChatCluster(extra);
+        var cluster = new ChatCluster(extra, durableStore);
         try
         {
             await cluster._redis.InitializeAsync();
@@ -109,6 +111,11 @@ public sealed class ChatCluster : IAsyncDisposable
         await process.DisposeAsync();
         slot.Process = null;
     }
+
+    /// <summary>kill -9 of Redis: membership, grain state and history all become unreachable at once.</summary>
+    public Task KillStoreAsync() => _redis.KillAsync();
+
+    public Task RestartStoreAsync() => _redis.RestartAsync();
 
     public Task ReloadNginxAsync() => Nginx.ReloadAsync(LivePorts());
 

@@ -29,6 +29,8 @@ public sealed class ChatTraffic
 
     public int Attempts => _attempts;
 
+    public IReadOnlyList<string> Rooms => _rooms.Select(r => r.Room).ToList();
+
     public int Acknowledged => Users.Sum(u => u.Acknowledged.Count);
 
     /// <summary>Every user in every one of <paramref name="roomCount"/> rooms, sending to them in turn.</summary>

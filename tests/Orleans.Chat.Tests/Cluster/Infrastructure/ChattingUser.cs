@@ -62,6 +62,12 @@ public sealed class ChattingUser : IAsyncDisposable
     /// <summary>Messages this user's sends got back: the server's word that they are stored.</summary>
     public ConcurrentBag<(string Room, long Seq, string ClientMsgId)> Acknowledged { get; } = [];
 
+    /// <summary>When each acknowledgement arrived (on the test's clock) and for which room.</summary>
+    public ConcurrentQueue<(TimeSpan At, string Room)> AckTimes { get; } = new();
+
+    /// <summary>Every send the server refused, with the words it gave and when.</summary>
+    public ConcurrentQueue<(TimeSpan At, string Message)> Refusals { get; } = new();
+
     public TimeSpan? LostAt { get; private set; }
 
     public TimeSpan? ReconnectedAt { get; private set; }
@@ -124,12 +130,14 @@ public sealed class ChattingUser : IAsyncDisposable
         {
             var message = await Connection.InvokeAsync<JsonElement>("SendMessage", roomId, clientMsgId, text).WaitAsync(TimeSpan.FromSeconds(15));
             Acknowledged.Add((roomId, message.GetProperty("seq").GetInt64(), clientMsgId));
+            AckTimes.Enqueue((_clock.Elapsed, roomId));
             return true;
         }
         catch (HubException ex)
         {
             Interlocked.Increment(ref _refused);
             LastRefusal = ex.Message;
+            Refusals.Enqueue((_clock.Elapsed, ex.Message));
             return false;
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException or HttpRequestException)

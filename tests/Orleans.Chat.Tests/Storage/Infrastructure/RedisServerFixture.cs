@@ -10,7 +10,15 @@ namespace OrleansChat.Tests.Storage.Infrastructure;
 /// </summary>
 public sealed class RedisServerFixture : IAsyncLifetime
 {
+    private readonly string? _dataDirectory;
+    private string? _executable;
     private Process? _process;
+
+    /// <summary>In memory only (the default), or durable: an append-only file fsynced on every write, so a kill -9 loses no acknowledged write.</summary>
+    public RedisServerFixture(bool durable = false)
+    {
+        _dataDirectory = durable ? Directory.CreateTempSubdirectory("chat-redis-").FullName : null;
+    }
 
     public int Port { get; private set; }
 
@@ -21,14 +29,14 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var executable = FindOnPath("redis-server")
+        var executable = _executable = FindOnPath("redis-server")
             ?? throw new InvalidOperationException("redis-server is not installed (apt-get install -y redis-server); the Redis tests need it and never skip");
 
         // The port is free when chosen but another process may take it before Redis binds: try again then.
         for (var attempt = 1; ; attempt++)
         {
             Port = Ports.Free();
-            var (process, ready) = Start(executable, Port);
+            var (process, ready) = Start(executable, Port, _dataDirectory);
             if (await ready.WaitAsync(TestIds.Timeout))
             {
                 _process = process;
@@ -46,6 +54,32 @@ public sealed class RedisServerFixture : IAsyncLifetime
         Connection = new RedisConnection(ConnectionString);
     }
 
+    /// <summary>kill -9 of the server: its clients see their connection drop, nothing is flushed.</summary>
+    public async Task KillAsync()
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running");
+        _process = null;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync().WaitAsync(TestIds.Timeout);
+        process.Dispose();
+    }
+
+    /// <summary>Starts the server again on the same port (and, when durable, from the same data); completes once it accepts connections.</summary>
+    public async Task RestartAsync()
+    {
+        if (_process is not null || _executable is null)
+        {
+            throw new InvalidOperationException("redis-server is still running or never started");
+        }
+
+        var (process, ready) = Start(_executable, Port, _dataDirectory);
+        _process = process;
+        if (!await ready.WaitAsync(TestIds.Timeout))
+        {
+            throw new InvalidOperationException($"redis-server did not start again on port {Port}");
+        }
+    }
+
     public async Task DisposeAsync()
     {
         if (Connection is not null)
@@ -60,10 +94,14 @@ public sealed class RedisServerFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
+        if (_dataDirectory is not null)
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     /// <summary>Starts redis-server; the task completes with true once it logs that it accepts connections, false if it exits first.</summary>
-    private static (Process Process, Task<bool> Ready) Start(string executable, int port)
+    private static (Process Process, Task<bool> Ready) Start(string executable, int port, string? dataDirectory)
     {
         var info = new ProcessStartInfo(executable)
         {
@@ -71,7 +109,10 @@ public sealed class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        string[] persistence = dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDirectory];
+        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "" }.Concat(persistence))
         {
             info.ArgumentList.Add(argument);
         }
