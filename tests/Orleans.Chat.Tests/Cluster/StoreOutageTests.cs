@@ -48,13 +48,17 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         {
             var killedAt = clock.Elapsed;
             await cluster.KillStoreAsync();
+            var phases = new List<string>();
+            void Phase(string name) => phases.Add($"{name} {(clock.Elapsed - killedAt).TotalSeconds:0.0} s");
 
             // Every node notices and says so, and stays in rotation.
             await Poll.UntilAsync(async () => await AllAsync(cluster, n => ReadyIsAsync(n, HttpStatusCode.ServiceUnavailable)), TimeSpan.FromSeconds(20),
                 () => "not every node reported the store down on /ready\n" + cluster.Logs());
+            Phase("not ready");
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             foreach (var node in cluster.Nodes)
             {
-                var (status, body) = await GetAsync(new HttpClient(), $"{node.Url}/health");
+                var (status, body) = await GetAsync(probe, $"{node.Url}/health");
                 Assert.True(status == HttpStatusCode.OK, $"node {node.Number} /health answered {status} during the store outage: {body}");
                 Assert.Contains("\"status\":\"degraded\"", body);
                 Assert.Contains("\"store\":\"unreachable\"", body);
@@ -64,17 +68,20 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
             var outage = await VisitDuringOutageAsync(cluster, addresses.Values, clock, killedAt + OutageLength);
             Assert.True(outage.Failures.Count == 0, $"round {round}: {outage.Failures.Count} page loads or connects failed during the outage: {string.Join("; ", outage.Failures.Take(10))}");
             joinedDuringOutage.AddRange(outage.Users);
+            Phase("visits done");
 
             // Typing and presence still reach the other users live.
             var typist = traffic.Users[round];
             await typist.Connection.InvokeAsync("Typing", traffic.Rooms[0]).WaitAsync(TestIds.Timeout);
             await Poll.UntilAsync(() => typing.Contains(typist.UserId), TestIds.Timeout, () => $"round {round}: typing of {typist.UserId} did not arrive during the outage");
+            Phase("typing seen");
             var leaver = traffic.Users[0];
             presence.Clear();
             await leaver.Connection.StopAsync().WaitAsync(TestIds.Timeout);
             await Poll.UntilAsync(() => presence.Contains((leaver.UserId, false)), TestIds.Timeout, () => $"round {round}: {leaver.UserId} going offline was not seen during the outage");
             await leaver.Connection.StartAsync().WaitAsync(TestIds.Timeout);
             await Poll.UntilAsync(() => presence.Contains((leaver.UserId, true)), TestIds.Timeout, () => $"round {round}: {leaver.UserId} coming back was not seen during the outage");
+            Phase("presence seen");
             var storeDownFor = clock.Elapsed - killedAt;
 
             await cluster.RestartStoreAsync();
@@ -89,7 +96,8 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
             var firstAck = traffic.Rooms.Select(r => FirstAckAfter(traffic, r, answeredAt) ?? TimeSpan.Zero).ToList();
             report.Add($"round {round}: store down {storeDownFor.TotalSeconds:0.0} s; after it answered: first ack {(firstAck.Min() - answeredAt).TotalSeconds:0.00} s, "
                 + $"every room {(firstAck.Max() - answeredAt).TotalSeconds:0.00} s, every node ready {(readyAt - answeredAt).TotalSeconds:0.00} s; "
-                + $"{outage.PageLoads} page loads and {outage.Users.Count} connects through nginx during the outage, none failed");
+                + $"{outage.PageLoads} page loads and {outage.Users.Count} connects through nginx during the outage, none failed; "
+                + $"after the kill: {string.Join(", ", phases)}");
         }
 
         await stop.CancelAsync();

@@ -17,6 +17,13 @@ public sealed class RedisConnection : IAsyncDisposable
 
         ApplyReconnectPolicy(Configuration);
 
+        // While Redis is unreachable, fail a store call at once instead of queueing it for up to the
+        // 5 s command timeout: queued calls hold a room's append gate, the sends behind them pile up
+        // past the grain call's own timeout, and users are told "no answer from the cluster" after
+        // 10 s instead of "message store unavailable, retry in 2 s" right away. A restarted Redis is
+        // found within about a second (above), so nothing is gained by waiting longer.
+        Configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
         // Replies are read on the process's thread pool instead of the client's own reader threads:
         // every store call otherwise pays two extra thread wake-ups (reader thread, then the pool),
         // which on a small machine cost more than the Redis work (bench/README.md, "Second pass").
