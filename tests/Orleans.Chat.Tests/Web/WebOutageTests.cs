@@ -29,7 +29,7 @@ public sealed class WebOutageTests(WebFixture web)
             {
                 if (frame.Text is not { } text)
                 {
-                    server.Send(frame.Binary);
+                    server.Send(frame.Binary ?? []);
                     return;
                 }
 
