@@ -16,7 +16,6 @@ public sealed record Refusal(RefusalCause Cause, TimeSpan RetryAfter, bool MayHa
     {
         RefusalCause.MessageStore => "message-store",
         RefusalCause.StateStore => "state-store",
-        RefusalCause.EventStream => "event-stream",
         RefusalCause.Membership => "membership",
         RefusalCause.ClusterTimeout => "cluster-timeout",
         RefusalCause.NodeUnavailable => "node-unavailable",
@@ -33,7 +32,6 @@ public sealed record Refusal(RefusalCause Cause, TimeSpan RetryAfter, bool MayHa
         {
             RefusalCause.MessageStore => "message store unavailable",
             RefusalCause.StateStore => "room and user state store unavailable",
-            RefusalCause.EventStream => "event stream unavailable",
             RefusalCause.Membership => "cluster membership unavailable",
             RefusalCause.ClusterTimeout => "no answer from the cluster in time",
             RefusalCause.NodeUnavailable => "the node holding this room or user is leaving or restarting",

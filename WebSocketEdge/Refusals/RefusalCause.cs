@@ -9,9 +9,6 @@ public enum RefusalCause
     /// <summary>Room or user state (Orleans grain storage) could not be read or written.</summary>
     StateStore,
 
-    /// <summary>The room-event stream (Kafka) did not take the event.</summary>
-    EventStream,
-
     /// <summary>The cluster membership table could not be read or written.</summary>
     Membership,
 

@@ -29,11 +29,6 @@ public static class RefusalClassifier
     {
         var chain = Chain(exception).ToList();
 
-        if (chain.Any(e => e is RoomEventsUnavailableException))
-        {
-            return new Refusal(RefusalCause.EventStream, StoreRetry, MayHaveCompleted: false);
-        }
-
         if (chain.Any(IsMembership))
         {
             return new Refusal(RefusalCause.Membership, MembershipRetry, MayHaveCompleted: false);

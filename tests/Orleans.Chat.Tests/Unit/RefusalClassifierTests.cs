@@ -21,7 +21,6 @@ public sealed class RefusalClassifierTests
         { "grain state write failed", new OrleansException("Error from storage provider RedisGrainStorage.chat-state during WriteState for grain room/r1", new RedisConnectionException(ConnectionFailureType.SocketFailure, "No connection")), RefusalCause.StateStore },
         { "grain state write landed after a timeout", new InconsistentStateException("etag mismatch", "e1", "e2"), RefusalCause.StateStore },
         { "grain activation rejected for its store", Rejection("Forwarding failed: activation failed: StackExchange.Redis.RedisConnectionException: No connection is active"), RefusalCause.MessageStore },
-        { "stream did not take the event", new RoomEventsUnavailableException("the event stream did not persist the message"), RefusalCause.EventStream },
         { "membership table unreachable", new OrleansException("Failed to read the membership table", Fallback("Orleans.Clustering.Redis.RedisClusteringException")), RefusalCause.Membership },
         { "grain call timed out", new TimeoutException("Response did not arrive on time in 00:00:10 for message: Request ..."), RefusalCause.ClusterTimeout },
         { "silo gone", new SiloUnavailableException("The target silo became unavailable"), RefusalCause.NodeUnavailable },
