@@ -14,8 +14,14 @@ public sealed class RedisServerFixture : IAsyncLifetime
     private string? _executable;
     private Process? _process;
 
-    /// <summary>In memory only (the default), or durable: an append-only file fsynced on every write, so a kill -9 loses no acknowledged write.</summary>
-    public RedisServerFixture(bool durable = false)
+    /// <summary>In memory only; xUnit builds class fixtures through a constructor without arguments.</summary>
+    public RedisServerFixture()
+        : this(durable: false)
+    {
+    }
+
+    /// <summary>In memory only, or durable: an append-only file fsynced on every write, so a kill -9 loses no acknowledged write.</summary>
+    internal RedisServerFixture(bool durable)
     {
         _dataDirectory = durable ? Directory.CreateTempSubdirectory("chat-redis-").FullName : null;
     }
