@@ -114,9 +114,7 @@ public sealed class ChatTraffic
         var historyFaults = new List<string>();
         foreach (var (room, members) in _rooms)
         {
-            var history = (await members[0].Connection.InvokeAsync<JsonElement>("Resume", room, 0L).WaitAsync(TestIds.Timeout)).EnumerateArray()
-                .Select(m => (Seq: m.GetProperty("seq").GetInt64(), Id: $"{m.GetProperty("senderId").GetString()}/{m.GetProperty("clientMsgId").GetString()}"))
-                .ToList();
+            var history = await ReadHistoryAsync(members[0], room);
             if (history.Count != history.Select(h => h.Id).Distinct(StringComparer.Ordinal).Count())
             {
                 historyFaults.Add($"{room}: a message is stored twice");
@@ -127,10 +125,29 @@ public sealed class ChatTraffic
                 historyFaults.Add($"{room}: the history's seqs have a gap");
             }
 
-            historyFaults.AddRange(acked.Where(a => a.Room == room && !history.Contains((a.Seq, a.Id))).Select(a => $"{room}: acknowledged #{a.Seq} ({a.Id}) is not in the history"));
+            var stored = history.ToHashSet();
+            historyFaults.AddRange(acked.Where(a => a.Room == room && !stored.Contains((a.Seq, a.Id))).Select(a => $"{room}: acknowledged #{a.Seq} ({a.Id}) is not in the history"));
         }
 
         return new TrafficReport(acked.Count, Missing(), conflicts, historyFaults);
+    }
+
+    /// <summary>The whole history, page by page: <c>Resume</c> answers at most one page.</summary>
+    private static async Task<List<(long Seq, string Id)>> ReadHistoryAsync(ChattingUser reader, string room)
+    {
+        var history = new List<(long Seq, string Id)>();
+        while (true)
+        {
+            var page = (await reader.Connection.InvokeAsync<JsonElement>("Resume", room, history.Count == 0 ? 0L : history[^1].Seq).WaitAsync(TestIds.Timeout)).EnumerateArray()
+                .Select(m => (Seq: m.GetProperty("seq").GetInt64(), Id: $"{m.GetProperty("senderId").GetString()}/{m.GetProperty("clientMsgId").GetString()}"))
+                .ToList();
+            if (page.Count == 0)
+            {
+                return history;
+            }
+
+            history.AddRange(page);
+        }
     }
 
     private static async Task JoinAllAsync(IEnumerable<(string Room, IReadOnlyList<ChattingUser> Members)> rooms)
