@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Hosting;
 using OrleansChat.Edge.Telemetry;
 using OrleansChat.Edge.Refusals;
 
@@ -84,7 +85,8 @@ public sealed partial class OpenConnections(ILogger<OpenConnections> logger) : I
             var items = context.Context.Items;
             if (items.ContainsKey(OpenedMark))
             {
-                EdgeMetrics.ConnectionClosed(items.ContainsKey(DroppedMark) ? EdgeMetrics.ClosedByNode
+                EdgeMetrics.ConnectionClosed(items.ContainsKey(SlowConsumerGuard.CutMark) ? EdgeMetrics.ClosedSlowConsumer
+                    : items.ContainsKey(DroppedMark) ? EdgeMetrics.ClosedByNode
                     : exception is null ? EdgeMetrics.ClosedByClient : EdgeMetrics.ClosedByError);
             }
         }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,7 @@ public static class ChatEdgeExtensions
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<TypingThrottle>();
         services.AddSingleton<RoomList>();
+        services.AddSingleton<SlowConsumerGuard>();
         services.AddSingleton<DirectRoomJoins>();
         services.AddSingleton<LocalRoutes>();
         services.TryAddSingleton(TimeProvider.System);
@@ -89,9 +91,22 @@ public static class ChatEdgeExtensions
 
         app.MapChatAuth();
 
-        // A connection ends when its token expires: the client's automatic reconnect asks for a
-        // fresh token, so a revoked user (no new tokens) is gone within one token lifetime.
-        app.MapHub<ChatHub>(HubNames.HubPath, o => o.CloseOnAuthenticationExpiration = true);
+        // The hub's own mapping (what MapHub does), with the slow-consumer guard between SignalR and
+        // each connection's transport. A connection ends when its token expires: the client's
+        // automatic reconnect asks for a fresh token, so a revoked user is gone within one token lifetime.
+        var guard = app.Services.GetRequiredService<SlowConsumerGuard>();
+        var dispatch = new HttpConnectionDispatcherOptions
+        {
+            CloseOnAuthenticationExpiration = true,
+            TransportMaxBufferSize = guard.MaxQueuedBytes,
+        };
+        app.MapConnections(HubNames.HubPath, dispatch, connection =>
+            {
+                connection.Use(next => context => guard.RunAsync(context, next));
+                connection.UseHub<ChatHub>();
+            })
+            .WithMetadata(typeof(ChatHub).GetCustomAttributes(inherit: true))
+            .WithMetadata(new HubMetadata(typeof(ChatHub)));
         app.MapGet(RoomActivityEndpoint.Path, RoomActivityEndpoint.Handle).RequireAuthorization();
         app.MapHealthChecks(HealthResponse.LivePath, HealthResponse.Liveness);
         app.MapHealthChecks(HealthResponse.ReadyPath, HealthResponse.Readiness);

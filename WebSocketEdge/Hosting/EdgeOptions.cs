@@ -12,6 +12,21 @@ public sealed class EdgeOptions
     public long MaxConnections { get; set; } = 18_000;
 
     /// <summary>
+    /// Bytes this node holds for one connection that its client has not taken yet. A client that
+    /// reads slower than its events arrive (or not at all) is disconnected once this much waits for
+    /// it; its client reconnects and resumes by seq. Above one <c>Resume</c> answer (~1 MB), so a
+    /// client that reads at network speed never reaches it. Default 2 MiB.
+    /// </summary>
+    public long MaxQueuedBytesPerConnection { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a connection cut as a slow consumer may still send what it holds, so that a client
+    /// that reads slowly, rather than not at all, gets the close message with its reason; then the socket
+    /// is aborted and its buffer freed. 0 to 5 minutes; default 5 s.
+    /// </summary>
+    public TimeSpan SlowConsumerCloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Hub connections one user may hold on this node (tabs and devices); one more is refused with
     /// 429 before it opens, so that one token cannot take the whole node. Default 20.
     /// </summary>

@@ -1,3 +1,4 @@
+using OrleansChat.Messages;
 using Microsoft.Extensions.Options;
 
 namespace OrleansChat.Edge;
@@ -15,6 +16,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         if (options.MaxConnections < 1)
         {
             errors.Add($"{EdgeOptions.Section}:MaxConnections must be positive (was {options.MaxConnections})");
+        }
+
+        if (options.MaxQueuedBytesPerConnection < 2 * (long)ChatLimits.MaxResumeBytes)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxQueuedBytesPerConnection must be at least {2 * ChatLimits.MaxResumeBytes}, twice the largest Resume answer (was {options.MaxQueuedBytesPerConnection})");
+        }
+
+        if (options.SlowConsumerCloseGrace < TimeSpan.Zero || options.SlowConsumerCloseGrace > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{EdgeOptions.Section}:SlowConsumerCloseGrace must be 0 to 5 minutes (was {options.SlowConsumerCloseGrace})");
         }
 
         if (options.MaxConnectionsPerUser < 1)

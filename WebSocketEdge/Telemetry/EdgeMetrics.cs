@@ -16,6 +16,9 @@ internal static class EdgeMetrics
     /// <summary>The node cut the connection on purpose: a drain, or a connect step that could not complete.</summary>
     public const string ClosedByNode = "dropped";
 
+    /// <summary>The node cut the connection because its client fell too far behind (<see cref="Hosting.SlowConsumerGuard"/>).</summary>
+    public const string ClosedSlowConsumer = "slow_consumer";
+
     /// <summary>Refusal reasons: the node holds its maximum of connections.</summary>
     public const string RefusedNodeFull = "node_full";
 

@@ -9,7 +9,8 @@ namespace OrleansChat.Edge.Routing.Feeds;
 /// Writes room events to the SignalR group of the room (<c>r:&lt;roomId&gt;</c>): SignalR serializes
 /// each once per protocol and queues it on every member connection of this node. Writes are not
 /// awaited: one slow client must not hold up a shard. SignalR queues writes per connection in call
-/// order, so the feed's order holds for each connection.
+/// order, so the feed's order holds for each connection; what waits for one connection is bounded
+/// by <see cref="Hosting.SlowConsumerGuard"/>.
 /// </summary>
 public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRoutes routes, ILogger<RoomSocketWriter> logger)
 {
