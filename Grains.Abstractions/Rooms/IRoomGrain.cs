@@ -40,10 +40,6 @@ public interface IRoomGrain : IGrainWithStringKey, IRoomModeration
     [ReadOnly, Alias("IsMember")]
     Task<bool> IsMember(string userId);
 
-    /// <summary>The room's members, for a member who asks.</summary>
-    [ReadOnly, Alias("GetMembers")]
-    Task<IReadOnlyList<string>> GetMembers(string userId);
-
     /// <summary>
     /// The first <paramref name="limit"/> members by id and whether each is online, for a member who
     /// asks. Asked of the nodes subscribed to the room (those hold every connected member's

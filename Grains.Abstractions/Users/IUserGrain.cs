@@ -37,9 +37,6 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("LeaveRoom")]
     Task LeaveRoom(string roomId);
 
-    [ReadOnly, Alias("GetRoomList")]
-    Task<UserRooms> GetRoomList();
-
     /// <summary>Registers a live connection; returns the user's rooms so the node can route events.</summary>
     [Alias("Connect")]
     Task<UserRooms> Connect(string nodeId, IChatNode node, string connectionId);
@@ -54,9 +51,6 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Closes the user's connections on every node that holds one; returns how many were closed.</summary>
     [Alias("DisconnectEverywhere")]
     Task<int> DisconnectEverywhere();
-
-    [ReadOnly, Alias("IsOnline")]
-    Task<bool> IsOnline();
 
     [Alias("MarkRead")]
     Task MarkRead(string roomId, long seq);

@@ -126,13 +126,6 @@ public sealed partial class RoomGrain(
 
     public Task<bool> IsMember(string userId) => Task.FromResult(state.State.Members.Contains(userId));
 
-    public Task<IReadOnlyList<string>> GetMembers(string userId)
-    {
-        EnsureMember(userId);
-        IReadOnlyList<string> members = state.State.Members.Order(StringComparer.Ordinal).ToList();
-        return Task.FromResult(members);
-    }
-
     public async Task<IReadOnlyList<MemberPresence>> GetPresence(string userId, int limit)
     {
         EnsureMember(userId);

@@ -6,13 +6,10 @@ namespace OrleansChat.Grains.Streaming;
 /// What one room still has to put on its stream, in the order the room handed it in. Not
 /// thread-safe: <see cref="RoomEventRelay"/> uses it under its lock.
 /// </summary>
-internal sealed class RelayRoom(string roomId)
+internal sealed class RelayRoom(string roomId, int maxBatchBytes)
 {
     /// <summary>Events per publish at most.</summary>
     public const int MaxBatch = 256;
-
-    /// <summary>Half of Kafka's default 1 MB record limit, leaving room for the batch's own framing.</summary>
-    public const int MaxBatchBytes = 512 * 1024;
 
     private readonly Queue<RelayItem> _items = new();
 
@@ -48,8 +45,8 @@ internal sealed class RelayRoom(string roomId)
 
     /// <summary>
     /// The next publish: a range at the head alone, or the events up to the next range, at most
-    /// <see cref="MaxBatch"/> and about <see cref="MaxBatchBytes"/> (a stream that carries a batch as
-    /// one record refuses records over its size limit).
+    /// <see cref="MaxBatch"/> and about <see cref="RoomEventRelayOptions.MaxBatchBytes"/> (a stream that
+    /// carries a batch as one record refuses records over its size limit).
     /// </summary>
     public RelayBatch TakeBatch()
     {
@@ -59,22 +56,22 @@ internal sealed class RelayRoom(string roomId)
             return new RelayBatch(RoomId, [], head);
         }
 
-        var events = Fit(_items.TakeWhile(item => !item.IsRange).Select(item => item.Event!));
+        var events = Fit(_items.TakeWhile(item => !item.IsRange).Select(item => item.Event!), maxBatchBytes);
         return new RelayBatch(RoomId, events, null, head.Trace);
     }
 
     /// <summary>
     /// The longest prefix of <paramref name="events"/> within <see cref="MaxBatch"/> events and about
-    /// <see cref="MaxBatchBytes"/> (at least one event).
+    /// <paramref name="maxBytes"/> (at least one event).
     /// </summary>
-    public static List<RoomEvent> Fit(IEnumerable<RoomEvent> events)
+    public static List<RoomEvent> Fit(IEnumerable<RoomEvent> events, int maxBytes)
     {
         var fitted = new List<RoomEvent>();
         var bytes = 0;
         foreach (var roomEvent in events)
         {
             var size = EstimatedBytes(roomEvent);
-            if (fitted.Count == MaxBatch || (fitted.Count > 0 && bytes + size > MaxBatchBytes))
+            if (fitted.Count == MaxBatch || (fitted.Count > 0 && (long)bytes + size > maxBytes))
             {
                 break;
             }

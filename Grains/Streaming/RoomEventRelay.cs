@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansChat.Messages;
 using OrleansChat.Storage;
 
@@ -33,23 +34,25 @@ public sealed partial class RoomEventRelay : IDisposable
     private readonly IMessageStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<RoomEventRelay> _logger;
+    private readonly int _maxBatchBytes;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, RelayRoom> _rooms = new(StringComparer.Ordinal);
     private bool _running;
     private long _waiting;
 
-    public RoomEventRelay(RoomStreams streams, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
-        : this(streams.PublishAsync, store, time, logger)
+    public RoomEventRelay(RoomStreams streams, IMessageStore store, TimeProvider time, IOptions<RoomEventRelayOptions> options, ILogger<RoomEventRelay> logger)
+        : this(streams.PublishAsync, store, time, logger, options.Value.MaxBatchBytes)
     {
     }
 
     /// <summary>For tests: <paramref name="publish"/> stands in for the stream.</summary>
-    internal RoomEventRelay(Func<string, IReadOnlyList<RoomEvent>, Task> publish, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger)
+    internal RoomEventRelay(Func<string, IReadOnlyList<RoomEvent>, Task> publish, IMessageStore store, TimeProvider time, ILogger<RoomEventRelay> logger, int maxBatchBytes = int.MaxValue)
     {
         _publish = publish;
         _store = store;
         _time = time;
         _logger = logger;
+        _maxBatchBytes = maxBatchBytes;
         RelayMetrics.Track(this);
     }
 
@@ -122,7 +125,7 @@ public sealed partial class RoomEventRelay : IDisposable
     {
         if (!_rooms.TryGetValue(roomId, out var room))
         {
-            _rooms[roomId] = room = new RelayRoom(roomId);
+            _rooms[roomId] = room = new RelayRoom(roomId, _maxBatchBytes);
         }
 
         return room;
@@ -210,7 +213,7 @@ public sealed partial class RoomEventRelay : IDisposable
                 return (-1, 0, null);
             }
 
-            var events = RelayRoom.Fit(stored.Select(m => new MessageEvent(batch.RoomId, m)));
+            var events = RelayRoom.Fit(stored.Select(m => new MessageEvent(batch.RoomId, m)), _maxBatchBytes);
             await RelayMetrics.TimedPublishAsync(_publish, batch.RoomId, events, default);
             return (((MessageEvent)events[^1]).Message.Seq, events.Count, null);
         }

@@ -96,8 +96,6 @@ public sealed partial class UserGrain(
         }
     }
 
-    public Task<UserRooms> GetRoomList() => Task.FromResult(CurrentRooms());
-
     public async Task<UserRooms> Connect(string nodeId, IChatNode node, string connectionId)
     {
         if (nodes.IsDead(nodeId))
@@ -155,8 +153,6 @@ public sealed partial class UserGrain(
 
         return closed;
     }
-
-    public Task<bool> IsOnline() => Task.FromResult(_connections.Count > 0);
 
     public async Task MarkRead(string roomId, long seq)
     {

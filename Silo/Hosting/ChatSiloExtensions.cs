@@ -51,6 +51,8 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<ClusterNodes>();
         silo.Services.AddSingleton<NodeOutbox>();
         silo.Services.AddSingleton<RoomStreams>();
+        // No byte limit unless the stream provider sets one (Kafka does, from Chat:Kafka:MaxRecordBytes).
+        silo.Services.AddOptions<RoomEventRelayOptions>();
         silo.Services.AddSingleton<RoomEventRelay>();
         silo.Services.AddSingleton<OnlineUsers>();
         silo.Services.AddHostedService<DeadSiloCleanup>();

@@ -14,6 +14,7 @@ internal static class KafkaClientConfig
             EnableIdempotence = true,
             LingerMs = options.LingerMs,
             MessageTimeoutMs = (int)options.DeliveryTimeout.TotalMilliseconds,
+            MessageMaxBytes = options.MaxRecordBytes,
         };
         return config;
     }

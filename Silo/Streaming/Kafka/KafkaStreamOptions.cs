@@ -46,6 +46,14 @@ public sealed class KafkaStreamOptions
     /// </summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The largest record the producer sends (<c>message.max.bytes</c>); keep it at or below the
+    /// topic's <c>max.message.bytes</c> (1 048 588 on a default broker). The room event relay fills
+    /// each batch (one record) to about half of it, leaving room for the record's framing.
+    /// Default 1 048 576 (1 MiB).
+    /// </summary>
+    public int MaxRecordBytes { get; set; } = 1024 * 1024;
+
     /// <summary><c>security.protocol</c>: <c>Plaintext</c>, <c>Ssl</c>, <c>SaslPlaintext</c> or <c>SaslSsl</c>. Default none (plaintext).</summary>
     public string? SecurityProtocol { get; set; }
 

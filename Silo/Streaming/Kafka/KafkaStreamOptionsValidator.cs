@@ -6,6 +6,12 @@ namespace OrleansChat.Silo.Streaming.Kafka;
 /// <summary>Checks the Kafka options at start; every message names the key and the stream provider.</summary>
 public sealed class KafkaStreamOptionsValidator : IValidateOptions<KafkaStreamOptions>
 {
+    /// <summary>
+    /// A batch gets half of a record; a message of the longest text (12 000 UTF-8 bytes at most,
+    /// plus ids) must fit that half with room to spare, or every long message would go alone.
+    /// </summary>
+    internal const int MinRecordBytes = 64 * 1024;
+
     public ValidateOptionsResult Validate(string? name, KafkaStreamOptions options)
     {
         var errors = new List<string>();
@@ -55,6 +61,11 @@ public sealed class KafkaStreamOptionsValidator : IValidateOptions<KafkaStreamOp
         if (options.DeliveryTimeout < TimeSpan.FromMilliseconds(100))
         {
             Fail(nameof(options.DeliveryTimeout), $"must be at least 100 ms (was {options.DeliveryTimeout})");
+        }
+
+        if (options.MaxRecordBytes is < MinRecordBytes or > 1_000_000_000)
+        {
+            Fail(nameof(options.MaxRecordBytes), $"must be between {MinRecordBytes} and 1000000000 (was {options.MaxRecordBytes})");
         }
 
         if (options.SecurityProtocol is { } protocol && !Enum.TryParse<SecurityProtocol>(protocol, ignoreCase: true, out _))

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansChat;
+using OrleansChat.Grains.Streaming;
 using OrleansChat.Silo.Streaming;
 using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Configuration;
@@ -20,6 +22,13 @@ public static class KafkaStreamsExtensions
         configure(options);
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<KafkaStreamOptions>, KafkaStreamOptionsValidator>();
+        if (name == ChatNames.StreamProvider)
+        {
+            // The chat's relay publishes a room's batch as one record here: it must fit.
+            silo.Services.AddOptions<RoomEventRelayOptions>().Configure<IOptionsMonitor<KafkaStreamOptions>>(
+                (relay, kafka) => relay.MaxBatchBytes = kafka.Get(name).MaxRecordBytes / 2);
+        }
+
         silo.Services.AddSingleton<IStreamProbe>(sp => new KafkaStreamProbe(name, sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>(), sp.GetRequiredService<ILogger<KafkaStreamProbe>>()));
 
         return silo.AddPersistentStreams(name, KafkaQueueAdapterFactory.Create, stream =>

@@ -40,7 +40,7 @@ public sealed class ModerationGrainTests(ChatClusterFixture fixture)
         Assert.Equal("Team", created.Title);
         Assert.True(created.InviteOnly);
         Assert.Equal(alice.GetPrimaryKeyString(), created.Owner);
-        Assert.Contains(roomId, (await alice.GetRoomList()).Rooms);
+        Assert.Contains(roomId, await alice.RoomIds());
         var again = await Assert.ThrowsAsync<ChatException>(() => Grains.GetGrain<IUserGrain>(TestIds.User("bob")).CreateRoom(roomId, new RoomSettings()).WaitAsync(TestIds.Timeout));
         Assert.Contains("already exists", again.Message);
     }
@@ -56,7 +56,7 @@ public sealed class ModerationGrainTests(ChatClusterFixture fixture)
         var peek = await Assert.ThrowsAsync<ChatException>(() => room.GetRoom(stranger).WaitAsync(TestIds.Timeout));
         var join = await Assert.ThrowsAsync<ChatException>(() => room.Join(stranger).WaitAsync(TestIds.Timeout));
         await Assert.ThrowsAsync<ChatException>(() => room.GetHistory(stranger, 0, 10).WaitAsync(TestIds.Timeout));
-        await Assert.ThrowsAsync<ChatException>(() => room.GetMembers(stranger).WaitAsync(TestIds.Timeout));
+        await Assert.ThrowsAsync<ChatException>(() => room.GetPresence(stranger, 10).WaitAsync(TestIds.Timeout));
 
         Assert.Equal($"room {roomId} is invite-only", peek.Message);
         Assert.DoesNotContain("Secret", peek.Message);
@@ -130,7 +130,7 @@ public sealed class ModerationGrainTests(ChatClusterFixture fixture)
             Assert.DoesNotContain(room.GetPrimaryKeyString(), node.RoomLists.Last().Rooms.Rooms);
         }
 
-        Assert.DoesNotContain(room.GetPrimaryKeyString(), (await user.GetRoomList()).Rooms);
+        Assert.DoesNotContain(room.GetPrimaryKeyString(), await user.RoomIds());
         await Assert.ThrowsAsync<ChatException>(() => room.Send(target, "c", "still here?").WaitAsync(TestIds.Timeout));
         Assert.Equal(RoomRoles.Member, (await user.JoinRoom(room.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout)).Role);
     }

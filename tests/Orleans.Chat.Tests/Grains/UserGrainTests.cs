@@ -97,7 +97,7 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         Assert.Equal(ChatErrorCode.LimitReached, refused.Code);
         Assert.Contains($"maximum of {ChatClusterFixture.Limit} rooms", refused.Message);
         Assert.False(await Grains.GetGrain<IRoomGrain>($"{prefix}-x").IsMember(user.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout));
-        Assert.Equal(ChatClusterFixture.Limit, (await user.GetRoomList().WaitAsync(TestIds.Timeout)).Rooms.Count);
+        Assert.Equal(ChatClusterFixture.Limit, (await user.RoomIds()).Count);
         await user.JoinRoom($"{prefix}-0").WaitAsync(TestIds.Timeout);
         await user.LeaveRoom($"{prefix}-0").WaitAsync(TestIds.Timeout);
         await user.JoinRoom($"{prefix}-x").WaitAsync(TestIds.Timeout);
@@ -117,7 +117,7 @@ public sealed class UserGrainTests(ChatClusterFixture fixture)
         Assert.Equal(roomId, joined.RoomId);
         Assert.Single(node.RoomLists);
         Assert.True(await Grains.GetGrain<IRoomGrain>(roomId).IsMember(bob.GetPrimaryKeyString()).WaitAsync(TestIds.Timeout));
-        Assert.Contains(roomId, (await bob.GetRoomList().WaitAsync(TestIds.Timeout)).Rooms);
+        Assert.Contains(roomId, await bob.RoomIds());
     }
 
     private static async Task<RoomEvent> NextEventAsync(FakeNode node) =>

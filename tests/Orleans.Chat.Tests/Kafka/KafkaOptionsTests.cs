@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansChat.Grains.Streaming;
 using OrleansChat.Silo.Streaming.Kafka;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -46,6 +48,34 @@ public sealed class KafkaOptionsTests
         // Checked as the host starts, before the silo opens any port or connection.
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync()).WaitAsync(TestIds.Timeout);
         Assert.Contains("Chat:Kafka:Topic", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Kafka", "200000", 100_000)]
+    [InlineData("Kafka", null, 512 * 1024)]
+    [InlineData("Memory", "200000", int.MaxValue)]
+    public void The_relay_fills_a_batch_to_half_a_Kafka_record_and_has_no_byte_limit_on_memory_streams(string provider, string? maxRecordBytes, int expected)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var settings = new Dictionary<string, string?> { ["Chat:Streams:Provider"] = provider };
+        if (maxRecordBytes is not null)
+        {
+            settings["Chat:Kafka:MaxRecordBytes"] = maxRecordBytes;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddChatSilo();
+        using var host = builder.Build();
+
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<RoomEventRelayOptions>>().Value.MaxBatchBytes);
+    }
+
+    [Fact]
+    public void A_record_limit_too_small_for_a_long_message_is_refused_with_its_key()
+    {
+        var result = new KafkaStreamOptionsValidator().Validate("chat-streams", new KafkaStreamOptions { MaxRecordBytes = 20_000 });
+
+        Assert.Contains(result.Failures ?? [], f => f.StartsWith("Chat:Kafka:MaxRecordBytes ", StringComparison.Ordinal) && f.Contains("was 20000"));
     }
 
     [Fact]

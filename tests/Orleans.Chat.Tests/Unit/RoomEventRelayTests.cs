@@ -13,8 +13,8 @@ public sealed class RoomEventRelayTests
     private readonly MemoryMessageStore _store = new();
     private readonly FakeStream _stream = new();
 
-    private RoomEventRelay NewRelay(long queueLimit = RoomEventRelay.MaxQueued) =>
-        new(_stream.PublishAsync, _store, _time, NullLogger<RoomEventRelay>.Instance) { QueueLimit = queueLimit };
+    private RoomEventRelay NewRelay(long queueLimit = RoomEventRelay.MaxQueued, int maxBatchBytes = int.MaxValue) =>
+        new(_stream.PublishAsync, _store, _time, NullLogger<RoomEventRelay>.Instance, maxBatchBytes) { QueueLimit = queueLimit };
 
     [Fact]
     public async Task Events_of_many_rooms_queued_behind_a_publish_go_out_in_the_next_round_one_batch_per_room_in_order()
@@ -45,6 +45,27 @@ public sealed class RoomEventRelayTests
 
         Assert.Equal(0, relay.Lag);
         Assert.Null(relay.FirstPendingSeq(rooms[0]));
+    }
+
+    [Fact]
+    public async Task With_a_byte_limit_from_the_stream_provider_queued_events_go_out_in_batches_that_fit_it()
+    {
+        // A short message is estimated at a little over 512 bytes: three fit in 2 000, four do not.
+        using var relay = NewRelay(maxBatchBytes: 2_000);
+        var room = TestIds.Room();
+        _stream.Hold();
+        relay.Post(Message(room, 1));
+        await _stream.CallStarted.WaitAsync(TestIds.Timeout);
+        for (var seq = 2; seq <= 10; seq++)
+        {
+            relay.Post(Message(room, seq));
+        }
+
+        _stream.Release();
+        await _stream.WaitForAsync(10);
+
+        Assert.Equal([1, 3, 3, 3], _stream.Calls.Select(c => c.Events.Count));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), _stream.SeqsOf(room));
     }
 
     [Fact]
