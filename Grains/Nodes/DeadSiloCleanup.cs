@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansChat.Grains.Users;
 using Orleans.Runtime;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Grains.Nodes;
 
@@ -40,7 +41,7 @@ public sealed partial class DeadSiloCleanup(
                 outbox.Forget(newlyDead);
 
                 // Not awaited here: the next membership update must not wait for thousands of user grains.
-                _ = DropUsersAsync(newlyDead, stoppingToken);
+                DropUsersAsync(newlyDead, stoppingToken).Forget(logger, "Dropping dead nodes' connections");
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Telemetry;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Grains.Nodes;
 
@@ -154,7 +155,8 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
                 try
                 {
                     // One-way: a slow or dead node never holds up the lane; its feed fills gaps from the room.
-                    _ = count == 1 ? node.OnRoomEvent(batch[start]) : node.OnRoomEvents(CollectionsMarshal.AsSpan(batch).Slice(start, count).ToArray());
+                    var call = count == 1 ? node.OnRoomEvent(batch[start]) : node.OnRoomEvents(CollectionsMarshal.AsSpan(batch).Slice(start, count).ToArray());
+                    call.Forget(owner._logger, "Handing room events to a node");
                 }
                 catch (Exception ex)
                 {

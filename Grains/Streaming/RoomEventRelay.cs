@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Messages;
 using OrleansChat.Storage;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Grains.Streaming;
 
@@ -136,7 +137,7 @@ public sealed partial class RoomEventRelay : IDisposable
         if (!_running)
         {
             _running = true;
-            _ = Task.Run(RunAsync);
+            Task.Run(RunAsync).Forget(_logger, "The room event relay");
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OrleansChat.Edge.Hubs;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Cluster;
 
@@ -101,13 +102,7 @@ public sealed partial class DrainService(
         }
     }
 
-    private void Observe(Task send)
-    {
-        if (!send.IsCompletedSuccessfully)
-        {
-            send.ContinueWith(t => LogReconnectFailed(logger, t.Exception), TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-        }
-    }
+    private void Observe(Task send) => send.Forget(ex => LogReconnectFailed(logger, ex));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: refusing new connections, asking {Connections} connections to reconnect elsewhere (waiting up to {Timeout})")]
     private static partial void LogDraining(ILogger logger, int connections, TimeSpan timeout);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Cluster;
 
@@ -44,7 +45,7 @@ public sealed partial class DrainingLifetime(
     {
         context.Cancel = true;
         LogSignal(logger, context.Signal);
-        _ = DrainThenStopAsync();
+        DrainThenStopAsync().Forget(logger, "Draining before the node stops");
     }
 
     private async Task DrainThenStopAsync()

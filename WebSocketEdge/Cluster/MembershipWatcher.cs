@@ -1,5 +1,6 @@
 using OrleansChat.Edge.Routing;
 using Orleans.Runtime;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Cluster;
 
@@ -37,7 +38,7 @@ public sealed partial class MembershipWatcher(
             }
 
             LogSiloDied(logger, string.Join(", ", newlyDead));
-            _ = Task.Run(() => RecoverAsync(stoppingToken), stoppingToken);
+            Task.Run(() => RecoverAsync(stoppingToken), stoppingToken).Forget(logger, "Recovering this node's routes after a silo death");
         }
     }
 

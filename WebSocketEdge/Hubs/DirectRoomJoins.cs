@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OrleansChat.Messages;
 using OrleansChat.Users;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Hubs;
 
@@ -12,7 +13,7 @@ namespace OrleansChat.Edge.Hubs;
 /// nodes holding the user's connections. On this node one join per sender and conversation runs at
 /// a time; sends that find it running wait for it and share its outcome.
 /// </summary>
-public sealed class DirectRoomJoins(IGrainFactory grains)
+public sealed class DirectRoomJoins(IGrainFactory grains, ILogger<DirectRoomJoins> logger)
 {
     private readonly ConcurrentDictionary<(string SenderId, string RoomId), Task> _running = new();
 
@@ -30,7 +31,8 @@ public sealed class DirectRoomJoins(IGrainFactory grains)
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_running.TryAdd(key, done.Task))
             {
-                _ = RunAsync(key, done, toUserId, senderIsMember);
+                // Its outcome reaches the callers through done; Forget only covers a fault of its own.
+                RunAsync(key, done, toUserId, senderIsMember).Forget(logger, "A direct room join");
                 return done.Task;
             }
         }

@@ -6,6 +6,7 @@ using OrleansChat.Nodes;
 using OrleansChat.Rooms;
 using OrleansChat.Users;
 using Orleans.Runtime;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Routing;
 
@@ -24,6 +25,7 @@ public sealed partial class ChatNode(
     ILogger<ChatNode> logger) : IChatNode, ILocalChatNode
 {
     private IChatNode? _reference;
+    private Action<Exception>? _presenceFailed;
 
     /// <summary>
     /// The co-hosted silo's address: every node is a silo, and membership's word on that silo is the
@@ -177,7 +179,8 @@ public sealed partial class ChatNode(
         var connections = routes.AnnouncedConnectionsOf(userId);
         if (connections.Count > 0)
         {
-            _ = Task.Run(() => AnnounceAsync(userId, connections));
+            // Off the grain's call: the announce calls that same grain back.
+            Task.Run(() => AnnounceAsync(userId, connections)).Forget(logger, "Announcing a reactivated user's connections");
         }
 
         return Task.CompletedTask;
@@ -211,11 +214,7 @@ public sealed partial class ChatNode(
         var (name, payload) = ModerationWire.ToClient(action);
         foreach (var connectionId in routes.ConnectionsOf(userId))
         {
-            var send = hub.Clients.Client(connectionId).SendAsync(name, payload);
-            if (!send.IsCompletedSuccessfully)
-            {
-                send.ContinueWith(t => LogNoticeFailed(logger, userId, t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
+            hub.Clients.Client(connectionId).SendAsync(name, payload).Forget(ex => LogNoticeFailed(logger, userId, ex));
         }
     }
 
@@ -229,7 +228,7 @@ public sealed partial class ChatNode(
         {
             foreach (var connectionId in routes.ConnectionsOf(recipient))
             {
-                _ = hub.Clients.Client(connectionId).SendAsync(HubNames.Presence, payload);
+                hub.Clients.Client(connectionId).SendAsync(HubNames.Presence, payload).Forget(_presenceFailed ??= ex => LogPresenceFailed(logger, ex));
             }
         }
 
@@ -266,7 +265,10 @@ public sealed partial class ChatNode(
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A notice to user {UserId} could not be written to a connection")]
-    private static partial void LogNoticeFailed(ILogger logger, string userId, Exception? exception);
+    private static partial void LogNoticeFailed(ILogger logger, string userId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A presence change could not be written to a connection")]
+    private static partial void LogPresenceFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing of user {UserId} could not be updated")]
     private static partial void LogRoutingFailed(ILogger logger, string userId, Exception exception);

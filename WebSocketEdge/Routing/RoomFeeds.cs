@@ -2,6 +2,7 @@ using OrleansChat.Edge.Routing.Feeds;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Routing;
 
@@ -204,8 +205,7 @@ public sealed partial class RoomFeeds : IFeedOutput
         }
     }
 
-    private void Observe(string roomId, Task call) =>
-        call.ContinueWith(t => LogRoomWorkFailed(_logger, roomId, t.Exception?.GetBaseException()), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    private void Observe(string roomId, Task call) => call.Forget(ex => LogRoomWorkFailed(_logger, roomId, ex));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomId}: routing work failed; the next resubscription retries it")]
     private static partial void LogRoomWorkFailed(ILogger logger, string roomId, Exception? exception);

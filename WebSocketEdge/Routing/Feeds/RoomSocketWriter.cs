@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Edge.Telemetry;
 using OrleansChat.Messages;
+using OrleansChat.Grains.Background;
 
 namespace OrleansChat.Edge.Routing.Feeds;
 
@@ -57,14 +58,11 @@ public sealed partial class RoomSocketWriter(IHubContext<ChatHub> hub, LocalRout
             : hub.Clients.Group(group).SendAsync(name, payload);
     }
 
-    private void Observe(Task send)
-    {
-        if (!send.IsCompletedSuccessfully)
-        {
-            send.ContinueWith(t => LogSendFailed(logger, t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
+    private Action<Exception>? _sendFailed;
+
+    /// <summary>The delegate is made once: every socket write of the node comes through here.</summary>
+    private void Observe(Task send) => send.Forget(_sendFailed ??= ex => LogSendFailed(logger, ex));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A socket write failed")]
-    private static partial void LogSendFailed(ILogger logger, Exception? exception);
+    private static partial void LogSendFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansChat.Edge.Hubs;
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
@@ -22,7 +23,7 @@ public sealed class DirectRoomJoinsTests(ChatClusterFixture fixture)
         await Grains.GetGrain<IUserGrain>(alice)
             .Connect("n-" + Guid.NewGuid().ToString("N"), fixture.Cluster.Client.CreateObjectReference<IChatNode>(node), "c1")
             .WaitAsync(TestIds.Timeout);
-        var joins = new DirectRoomJoins(Grains);
+        var joins = new DirectRoomJoins(Grains, NullLogger<DirectRoomJoins>.Instance);
 
         // Twenty messages of one sender find the conversation missing before the first join is done.
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => joins.JoinAsync(alice, bob, roomId, senderIsMember: false))).WaitAsync(TestIds.Timeout);
@@ -49,7 +50,7 @@ public sealed class DirectRoomJoinsTests(ChatClusterFixture fixture)
             await Grains.GetGrain<IUserGrain>(full).JoinRoom(ChatLimits.DirectRoomId(full, TestIds.User($"p{i}"))).WaitAsync(TestIds.Timeout);
         }
 
-        var joins = new DirectRoomJoins(Grains);
+        var joins = new DirectRoomJoins(Grains, NullLogger<DirectRoomJoins>.Instance);
         var roomId = ChatLimits.DirectRoomId(sender, full);
         var attempts = Enumerable.Range(0, 5).Select(_ => joins.JoinAsync(sender, full, roomId, senderIsMember: false)).ToList();
 
