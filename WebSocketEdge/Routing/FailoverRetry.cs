@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansChat.Edge.Refusals;
 using OrleansChat.Messages;
 using OrleansChat.Silo.Options;
 using Orleans.Runtime;
@@ -10,13 +11,20 @@ namespace OrleansChat.Edge.Routing;
 /// stopped taking calls, a call was lost with it, or its activation was moving. Such a failure
 /// lasts until membership declares the silo dead and the grain reactivates elsewhere, so the call is
 /// retried for about twice the failure-detection time, with growing pauses, instead of reaching the
-/// client. Only calls that are safe to repeat come here (a send is idempotent by clientMsgId).
-/// A client whose own connection closed gets no retries: the call is its to repeat.
+/// client. A store that did not answer is retried for <see cref="StoreWindow"/> only: a blip (a
+/// driver reconnecting, a restart that is already over) passes unseen, while a real outage reaches
+/// the client quickly as a named refusal ("message store unavailable, retry in 2 s") that the
+/// client retries itself. Which failure is which is <see cref="RefusalClassifier"/>'s answer, the
+/// same the client is given. Only calls that are safe to repeat come here (a send is idempotent by
+/// clientMsgId). A client whose own connection closed gets no retries: the call is its to repeat.
 /// </summary>
 public sealed partial class FailoverRetry(IOptions<FailureDetectionOptions> detection, TimeProvider time, ILogger<FailoverRetry> logger)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a call the store failed is retried here: pauses of 0.1, 0.2 and 0.4 s, four attempts.</summary>
+    public static readonly TimeSpan StoreWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long retries go on: twice the time to declare a silo dead (probe period x (missed probes
@@ -35,9 +43,9 @@ public sealed partial class FailoverRetry(IOptions<FailureDetectionOptions> dete
             {
                 return await call();
             }
-            catch (Exception ex) when (IsFailover(ex) && !connectionAborted.IsCancellationRequested && time.GetElapsedTime(started) + pause < Window)
+            catch (Exception ex) when (!connectionAborted.IsCancellationRequested && time.GetElapsedTime(started) + pause < RetryWindow(ex))
             {
-                LogRetrying(logger, what, attempt, ex.GetType().Name, ex.Message);
+                LogRetrying(logger, what, attempt, RefusalClassifier.Classify(ex).Label, ex.GetType().Name, ex.Message);
             }
 
             await Task.Delay(pause, time, connectionAborted);
@@ -45,10 +53,19 @@ public sealed partial class FailoverRetry(IOptions<FailureDetectionOptions> dete
         }
     }
 
-    /// <summary>What a failing-over cluster throws. (The room's event stream is off the send's path: it never fails a send.)</summary>
-    internal static bool IsFailover(Exception ex) =>
-        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
+    /// <summary>
+    /// How long after the first attempt a failure like <paramref name="ex"/> is worth retrying here;
+    /// zero for refusals (bad input, rules), internal faults and membership outages (those last
+    /// longer than a client should wait on one call). The room's event stream is off the send's
+    /// path: it never fails a send.
+    /// </summary>
+    internal TimeSpan RetryWindow(Exception ex) => RefusalClassifier.Classify(ex).Cause switch
+    {
+        RefusalCause.NodeUnavailable or RefusalCause.ClusterTimeout => Window,
+        RefusalCause.MessageStore or RefusalCause.StateStore => StoreWindow,
+        _ => TimeSpan.Zero,
+    };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{What}: attempt {Attempt} failed while the cluster fails over ({Kind}: {Reason}); retrying")]
-    private static partial void LogRetrying(ILogger logger, string what, int attempt, string kind, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{What}: attempt {Attempt} failed ({Cause}, {Kind}: {Reason}); retrying")]
+    private static partial void LogRetrying(ILogger logger, string what, int attempt, string cause, string kind, string reason);
 }

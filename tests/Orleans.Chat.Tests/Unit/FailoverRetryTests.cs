@@ -4,6 +4,7 @@ using OrleansChat.Messages;
 using OrleansChat.Silo.Options;
 using OrleansChat.Tests.Infrastructure;
 using Orleans.Runtime;
+using StackExchange.Redis;
 
 namespace OrleansChat.Tests.Unit;
 
@@ -71,6 +72,52 @@ public sealed class FailoverRetryTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(200), retry.Window);
         Assert.InRange(calls, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_send_the_store_failed_for_a_moment_is_retried_and_stored()
+    {
+        var retry = Retry(TimeSpan.FromSeconds(1));
+        var calls = 0;
+
+        var result = await retry.RunAsync(() => ++calls <= 2
+            ? Task.FromException<int>(new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is active/available"))
+            : Task.FromResult(42), "SendMessage", CancellationToken.None).WaitAsync(TestIds.Timeout);
+
+        Assert.Equal(42, result);
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public async Task A_store_outage_reaches_the_client_after_about_a_second_not_the_failover_window()
+    {
+        // A failover window of 8 s: the store gets its own, one second.
+        var retry = Retry(TimeSpan.FromSeconds(1));
+        var calls = 0;
+
+        await Assert.ThrowsAsync<RedisConnectionException>(() => retry.RunAsync<int>(() =>
+        {
+            calls++;
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is active/available");
+        }, "SendMessage", CancellationToken.None).WaitAsync(TestIds.Timeout));
+
+        // Pauses of 0.1, 0.2, 0.4 s: four attempts (fewer on a slow box); the failover window would give eleven.
+        Assert.InRange(calls, 2, 4);
+    }
+
+    [Fact]
+    public async Task A_membership_outage_is_not_retried_on_the_node()
+    {
+        var retry = Retry(TimeSpan.FromSeconds(1));
+        var calls = 0;
+
+        await Assert.ThrowsAsync<OrleansException>(() => retry.RunAsync<int>(() =>
+        {
+            calls++;
+            throw new OrleansException("could not read the membership table");
+        }, "SendMessage", CancellationToken.None).WaitAsync(TestIds.Timeout));
+
+        Assert.Equal(1, calls);
     }
 
     private static FailoverRetry Retry(TimeSpan probe, int missedProbes = 3) =>
