@@ -12,7 +12,9 @@ namespace OrleansChat.Tests.Cluster;
 /// Nodes killed with kill -9 and started again, one after the other, while users in several rooms
 /// keep sending: nothing acknowledged is lost, nobody sees a gap, the cluster refuses (next to)
 /// no sends, clients are back within seconds and nginx never answers "no live upstreams". CI runs
-/// the short form; <c>scripts/chaos.sh</c> runs the long one through the same code.
+/// the short form; <c>scripts/chaos.sh</c> runs the long one through the same code, and with
+/// <c>-x store</c> kills the cluster's Redis instead of nodes (CI's short form of that is
+/// <see cref="StoreOutageTests"/>).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
@@ -21,19 +23,18 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task Nodes_killed_and_restarted_under_traffic_lose_nothing_and_clients_are_back_within_seconds()
     {
         var plan = ChaosPlan.FromEnvironment();
+        if (plan.KillsStore)
+        {
+            await StoreKilledOnAScheduleAsync(plan);
+            return;
+        }
+
         using var kafka = plan.Streams == "Kafka" ? new KafkaMockCluster() : null;
         await using var cluster = await ChatCluster.StartAsync(3, kafka is null ? null : KafkaSettings(kafka));
         var clock = Stopwatch.StartNew();
         var addresses = (await BoundSockets.AddressPerNodeAsync(cluster.Url, 3, seed: 70)).Values.ToList();
         Assert.Equal(3, addresses.Count);
-
-        // Spread evenly over the nodes, and every room has members on several of them.
-        var users = new List<ChattingUser>();
-        foreach (var batch in Enumerable.Range(0, plan.Users).Chunk(20))
-        {
-            users.AddRange(await Task.WhenAll(batch.Select(i => ChattingUser.ConnectAsync(cluster.Url, TestIds.User("ch"), addresses[i % 3], clock, new JitteredRetry()))));
-        }
-
+        var users = await ConnectUsersAsync(cluster, plan, addresses, clock);
         var traffic = await ChatTraffic.StartRoomsAsync(users, plan.RoomSize, plan.SendEvery);
         using var stop = new CancellationTokenSource();
         var running = traffic.RunAsync(stop.Token);
@@ -96,6 +97,105 @@ public sealed class ChaosTests(ITestOutputHelper output)
         {
             await user.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The store mode (<c>scripts/chaos.sh -x store</c>): the cluster's Redis, which holds its store and
+    /// its membership, killed with kill -9 on the schedule and started again, while users keep sending
+    /// and newcomers load the page and connect through nginx. Sends are refused while it is down (by
+    /// design); what counts is that each refusal names its cause, nothing acknowledged is lost,
+    /// visitors are served, and sends are acknowledged again soon after Redis answers.
+    /// </summary>
+    private async Task StoreKilledOnAScheduleAsync(ChaosPlan plan)
+    {
+        using var kafka = plan.Streams == "Kafka" ? new KafkaMockCluster() : null;
+        await using var cluster = await ChatCluster.StartAsync(3, kafka is null ? null : KafkaSettings(kafka), durableStore: true);
+        var clock = Stopwatch.StartNew();
+        var addresses = (await BoundSockets.AddressPerNodeAsync(cluster.Url, 3, seed: 71)).Values.ToList();
+        Assert.Equal(3, addresses.Count);
+        var users = await ConnectUsersAsync(cluster, plan, addresses, clock);
+        var traffic = await ChatTraffic.StartRoomsAsync(users, plan.RoomSize, plan.SendEvery);
+        using var stop = new CancellationTokenSource();
+        var running = traffic.RunAsync(stop.Token);
+        var started = clock.Elapsed;
+
+        var (pageLoads, newcomers, failures) = (0, new List<ChattingUser>(), new List<string>());
+        var (down, firstAck, everyRoom) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
+        using (var pace = new PeriodicTimer(plan.KillEvery))
+        {
+            for (var kill = 0; kill < plan.Kills; kill++)
+            {
+                await pace.WaitForNextTickAsync();
+                var killedAt = clock.Elapsed;
+                await cluster.KillStoreAsync();
+
+                // The visits last the outage: page loads through nginx until it is due to end, then a connect from each node's clients.
+                var visits = await OutageVisits.VisitAsync(cluster, addresses, clock, killedAt + plan.DownFor);
+                pageLoads += visits.PageLoads;
+                newcomers.AddRange(visits.Users);
+                failures.AddRange(visits.Failures);
+
+                await cluster.RestartStoreAsync();
+                var answeredAt = clock.Elapsed;
+                down.Add(answeredAt - killedAt);
+                await Poll.UntilAsync(() => traffic.Rooms.All(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt) is not null), TimeSpan.FromSeconds(30),
+                    () => $"kill {kill + 1}: rooms still refusing sends 30 s after Redis came back\n{cluster.Logs()}");
+                var acks = traffic.Rooms.Select(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt)!.Value - answeredAt).ToList();
+                firstAck.Add(acks.Min());
+                everyRoom.Add(acks.Max());
+            }
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TestIds.Timeout);
+        var ran = clock.Elapsed - started;
+        var report = await traffic.CheckAsync(cluster.Logs);
+        foreach (var newcomer in newcomers)
+        {
+            // Those who connected while the store was down are served once it answers.
+            await newcomer.JoinAsync(traffic.Rooms[0]);
+        }
+
+        var refusals = users.SelectMany(u => u.Refusals).Select(r => r.Message).ToList();
+        var causes = string.Join(", ", refusals.GroupBy(OutageVisits.Cause).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+        var row = string.Create(CultureInfo.InvariantCulture,
+            $"| {plan.Streams} streams, {plan.Users} users in rooms of {plan.RoomSize}, {1000 / plan.SendEvery.TotalMilliseconds:0.#} msg/s each, Redis killed every {plan.KillEvery.TotalSeconds:0} s (down {Seconds(down.Order().ToList(), 0.5)} median) x{plan.Kills}, {ran.TotalSeconds:0} s "
+            + $"| {report.Missing.Count} | {report.HistoryFaults.Count} | {refusals.Count} of {traffic.Attempts} ({100.0 * refusals.Count / Math.Max(1, traffic.Attempts):0.0} %): {(refusals.Count == 0 ? "none" : causes)} "
+            + $"| {pageLoads} / {newcomers.Count} ({failures.Count} failed) "
+            + $"| {Seconds(firstAck.Order().ToList(), 0.5)} / {Seconds(firstAck.Order().ToList(), 1)} ({Seconds(everyRoom.Order().ToList(), 1)}) |");
+        output.WriteLine("| run | acked lost | history gaps | sends refused (causes) | page loads / connects during outages | first ack after Redis answered: median / worst (every room, worst) |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        output.WriteLine(row);
+        output.WriteLine($"{report.Acknowledged} acknowledged; sends cut off with their own connection: {users.Sum(u => u.CutOff)}; visit failures: {string.Join("; ", failures.Take(5))}");
+        if (Environment.GetEnvironmentVariable("CHAOS_RESULT") is { Length: > 0 } resultFile)
+        {
+            await File.AppendAllTextAsync(resultFile, row + "\n");
+        }
+
+        Assert.True(report.Missing.Count == 0, "acknowledged but never delivered: " + string.Join(", ", report.Missing.Take(20)));
+        Assert.Empty(report.Conflicts);
+        Assert.Empty(report.HistoryFaults);
+        Assert.True(failures.Count == 0, $"{failures.Count} page loads or connects failed during the outages: {string.Join("; ", failures.Take(10))}");
+        var unnamed = refusals.Where(r => !OutageVisits.IsNamed(r)).ToList();
+        Assert.True(unnamed.Count == 0, $"{unnamed.Count} refusals without a cause: {string.Join(" | ", unnamed.Distinct().Take(5))}");
+        Assert.All(users.Concat(newcomers), u => Assert.Equal(HubConnectionState.Connected, u.Connection.State));
+
+        foreach (var user in users.Concat(newcomers))
+        {
+            await user.DisposeAsync();
+        }
+    }
+
+    /// <summary>Spread evenly over the nodes, so every room has members on several of them; the web page's reconnect policy.</summary>
+    private static async Task<List<ChattingUser>> ConnectUsersAsync(ChatCluster cluster, ChaosPlan plan, IReadOnlyList<System.Net.IPAddress> addresses, Stopwatch clock)
+    {
+        var users = new List<ChattingUser>();
+        foreach (var batch in Enumerable.Range(0, plan.Users).Chunk(20))
+        {
+            users.AddRange(await Task.WhenAll(batch.Select(i => ChattingUser.ConnectAsync(cluster.Url, TestIds.User("ch"), addresses[i % addresses.Count], clock, new JitteredRetry()))));
+        }
+
+        return users;
     }
 
     private static Dictionary<string, string> KafkaSettings(KafkaMockCluster kafka)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using OrleansChat.Tests.Cluster.Infrastructure;
 using OrleansChat.Tests.Infrastructure;
@@ -15,7 +14,7 @@ namespace OrleansChat.Tests.Cluster;
 /// and started again under traffic, twice: what users on every node notice.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed partial class StoreOutageTests(ITestOutputHelper output)
+public sealed class StoreOutageTests(ITestOutputHelper output)
 {
     /// <summary>The outage the issue describes: long enough for every kind of call to meet the dead store.</summary>
     private static readonly TimeSpan OutageLength = TimeSpan.FromSeconds(5);
@@ -58,14 +57,14 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
             using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             foreach (var node in cluster.Nodes)
             {
-                var (status, body) = await GetAsync(probe, $"{node.Url}/health");
+                var (status, body) = await OutageVisits.GetAsync(probe, $"{node.Url}/health");
                 Assert.True(status == HttpStatusCode.OK, $"node {node.Number} /health answered {status} during the store outage: {body}");
                 Assert.Contains("\"status\":\"degraded\"", body);
                 Assert.Contains("\"store\":\"unreachable\"", body);
             }
 
             // New visitors load the page and connect through nginx on every node.
-            var outage = await VisitDuringOutageAsync(cluster, addresses.Values, clock, killedAt + OutageLength);
+            var outage = await OutageVisits.VisitAsync(cluster, addresses.Values, clock, killedAt + OutageLength);
             Assert.True(outage.Failures.Count == 0, $"round {round}: {outage.Failures.Count} page loads or connects failed during the outage: {string.Join("; ", outage.Failures.Take(10))}");
             joinedDuringOutage.AddRange(outage.Users);
             Phase("visits done");
@@ -88,12 +87,12 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
             var answeredAt = clock.Elapsed;
 
             // Every room takes sends again, with nothing restarted but Redis.
-            await Poll.UntilAsync(() => traffic.Rooms.All(r => FirstAckAfter(traffic, r, answeredAt) is not null), TimeSpan.FromSeconds(30),
+            await Poll.UntilAsync(() => traffic.Rooms.All(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt) is not null), TimeSpan.FromSeconds(30),
                 () => $"round {round}: rooms still refusing sends after Redis came back\n" + cluster.Logs());
             await Poll.UntilAsync(async () => await AllAsync(cluster, n => ReadyIsAsync(n, HttpStatusCode.OK)), TimeSpan.FromSeconds(30),
                 () => $"round {round}: not every node ready again\n" + cluster.Logs());
             var readyAt = clock.Elapsed;
-            var firstAck = traffic.Rooms.Select(r => FirstAckAfter(traffic, r, answeredAt) ?? TimeSpan.Zero).ToList();
+            var firstAck = traffic.Rooms.Select(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt) ?? TimeSpan.Zero).ToList();
             report.Add($"round {round}: store down {storeDownFor.TotalSeconds:0.0} s; after it answered: first ack {(firstAck.Min() - answeredAt).TotalSeconds:0.00} s, "
                 + $"every room {(firstAck.Max() - answeredAt).TotalSeconds:0.00} s, every node ready {(readyAt - answeredAt).TotalSeconds:0.00} s; "
                 + $"{outage.PageLoads} page loads and {outage.Users.Count} connects through nginx during the outage, none failed; "
@@ -113,7 +112,7 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         }
 
         var refusals = traffic.Users.SelectMany(u => u.Refusals).Select(r => r.Message).ToList();
-        var unnamed = refusals.Where(r => !NamedCause().IsMatch(r)).ToList();
+        var unnamed = refusals.Where(r => !OutageVisits.IsNamed(r)).ToList();
         Assert.True(unnamed.Count == 0, $"{unnamed.Count} refusals without a cause: {string.Join(" | ", unnamed.Distinct().Take(5))}");
 
         foreach (var line in report)
@@ -122,77 +121,15 @@ public sealed partial class StoreOutageTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{traffic.Acknowledged} acknowledged of {traffic.Attempts} attempts, 0 lost; {refusals.Count} refused: "
-            + string.Join(", ", refusals.GroupBy(Cause).Select(g => $"{g.Count()} \"{g.Key}\"")));
+            + string.Join(", ", refusals.GroupBy(OutageVisits.Cause).Select(g => $"{g.Count()} \"{g.Key}\"")));
     }
-
-    /// <summary>Page loads and fresh connections through nginx from every node's clients until <paramref name="until"/>.</summary>
-    private static async Task<(int PageLoads, List<ChattingUser> Users, List<string> Failures)> VisitDuringOutageAsync(ChatCluster cluster, IEnumerable<IPAddress> addresses, Stopwatch clock, TimeSpan until)
-    {
-        var failures = new List<string>();
-        var users = new List<ChattingUser>();
-        var pageLoads = 0;
-        var clients = addresses.Select(a => (Address: a, Http: new HttpClient(BoundSockets.Handler(a)) { Timeout = TimeSpan.FromSeconds(5) })).ToList();
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        do
-        {
-            foreach (var (address, http) in clients)
-            {
-                var (status, body) = await GetAsync(http, $"{cluster.Url}/");
-                pageLoads++;
-                if (status != HttpStatusCode.OK)
-                {
-                    failures.Add($"GET / from {address}: {(int)status} {body[..Math.Min(body.Length, 80)]}");
-                }
-            }
-        }
-        while (clock.Elapsed < until && await tick.WaitForNextTickAsync());
-
-        foreach (var (address, http) in clients)
-        {
-            try
-            {
-                users.Add(await ChattingUser.ConnectAsync(cluster.Url, TestIds.User("newcomer"), address, clock));
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException or InvalidOperationException)
-            {
-                failures.Add($"connect from {address}: {ex.GetType().Name}: {ex.Message}");
-            }
-
-            http.Dispose();
-        }
-
-        return (pageLoads, users, failures);
-    }
-
-    private static TimeSpan? FirstAckAfter(ChatTraffic traffic, string room, TimeSpan after) =>
-        traffic.Users.SelectMany(u => u.AckTimes).Where(a => a.Room == room && a.At > after).Select(a => (TimeSpan?)a.At).Min();
 
     private static async Task<bool> ReadyIsAsync(NodeSlot node, HttpStatusCode expected)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        return (await GetAsync(http, $"{node.Url}/ready")).Status == expected;
+        return (await OutageVisits.GetAsync(http, $"{node.Url}/ready")).Status == expected;
     }
 
     private static async Task<bool> AllAsync(ChatCluster cluster, Func<NodeSlot, Task<bool>> check) =>
         (await Task.WhenAll(cluster.Nodes.Select(check))).All(ok => ok);
-
-    /// <summary>Status and body; nothing answering at all (refused, timed out) reads as 0.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient http, string url)
-    {
-        try
-        {
-            using var response = await http.GetAsync(url);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return (0, ex.Message);
-        }
-    }
-
-    private static string Cause(string refusal) => NamedCause().Match(refusal) is { Success: true } m ? m.Groups["cause"].Value : refusal;
-
-    /// <summary>The hub's words for a service failure, as the official client reports them, or a rate limit.</summary>
-    [GeneratedRegex(@"HubException: (\w+: (?<cause>message store unavailable|room and user state store unavailable|event stream unavailable|cluster membership unavailable|no answer from the cluster in time|the node holding this room or user is leaving or restarting)|(?<cause>rate limit exceeded)), retry in \d+(\.\d)? s")]
-    private static partial Regex NamedCause();
 }

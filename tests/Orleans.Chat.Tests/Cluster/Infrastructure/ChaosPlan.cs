@@ -6,7 +6,8 @@ namespace OrleansChat.Tests.Cluster.Infrastructure;
 /// How hard a chaos run shakes the cluster. The defaults are the short form CI runs; <c>scripts/chaos.sh</c>
 /// sets <c>CHAOS_*</c> variables for the long form (minutes, a kill every 20 s, 60+ users).
 /// </summary>
-public sealed record ChaosPlan(int Users, int RoomSize, TimeSpan SendEvery, TimeSpan Duration, TimeSpan KillEvery, TimeSpan DownFor, string Streams)
+/// <param name="Target">What is killed: <c>node</c> (a chat node, each in turn) or <c>store</c> (the cluster's Redis: store and membership).</param>
+public sealed record ChaosPlan(int Users, int RoomSize, TimeSpan SendEvery, TimeSpan Duration, TimeSpan KillEvery, TimeSpan DownFor, string Streams, string Target = "node")
 {
     /// <summary>
     /// CI: 12 users in rooms of 4 at 2 msg/s, a kill -9 every 8 s for 16 s (two nodes in turn), each
@@ -16,7 +17,7 @@ public sealed record ChaosPlan(int Users, int RoomSize, TimeSpan SendEvery, Time
 
     public int Kills => (int)(Duration / KillEvery);
 
-    /// <summary>The short form, with whatever <c>CHAOS_USERS</c>, <c>CHAOS_ROOM_SIZE</c>, <c>CHAOS_SEND_EVERY_MS</c>, <c>CHAOS_SECONDS</c>, <c>CHAOS_KILL_EVERY_SECONDS</c>, <c>CHAOS_DOWN_SECONDS</c> and <c>CHAOS_STREAMS</c> (Memory or Kafka) say.</summary>
+    /// <summary>The short form, with whatever <c>CHAOS_USERS</c>, <c>CHAOS_ROOM_SIZE</c>, <c>CHAOS_SEND_EVERY_MS</c>, <c>CHAOS_SECONDS</c>, <c>CHAOS_KILL_EVERY_SECONDS</c>, <c>CHAOS_DOWN_SECONDS</c>, <c>CHAOS_STREAMS</c> (Memory or Kafka) and <c>CHAOS_TARGET</c> (node or store) say.</summary>
     public static ChaosPlan FromEnvironment() => new(
         Int("CHAOS_USERS", Short.Users),
         Int("CHAOS_ROOM_SIZE", Short.RoomSize),
@@ -24,7 +25,10 @@ public sealed record ChaosPlan(int Users, int RoomSize, TimeSpan SendEvery, Time
         TimeSpan.FromSeconds(Int("CHAOS_SECONDS", (int)Short.Duration.TotalSeconds)),
         TimeSpan.FromSeconds(Int("CHAOS_KILL_EVERY_SECONDS", (int)Short.KillEvery.TotalSeconds)),
         TimeSpan.FromSeconds(Int("CHAOS_DOWN_SECONDS", (int)Short.DownFor.TotalSeconds)),
-        Environment.GetEnvironmentVariable("CHAOS_STREAMS") is { Length: > 0 } streams ? streams : Short.Streams);
+        Environment.GetEnvironmentVariable("CHAOS_STREAMS") is { Length: > 0 } streams ? streams : Short.Streams,
+        Environment.GetEnvironmentVariable("CHAOS_TARGET") is { Length: > 0 } target ? target : Short.Target);
+
+    public bool KillsStore => string.Equals(Target, "store", StringComparison.OrdinalIgnoreCase);
 
     private static int Int(string name, int fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
