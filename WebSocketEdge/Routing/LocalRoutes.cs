@@ -185,11 +185,3 @@ public sealed class LocalRoutes
         public long Version { get; set; } = -1;
     }
 }
-
-/// <summary>The outcome of <see cref="LocalRoutes.ApplyRooms"/>.</summary>
-public sealed record RoomsChange(
-    IReadOnlyList<string> Added,
-    IReadOnlyList<string> Removed,
-    IReadOnlyList<string> Emptied,
-    IReadOnlyList<string> AllRooms,
-    IReadOnlyList<string> Connections);

@@ -124,12 +124,3 @@ internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka producer: {Code} {Reason}")]
     private static partial void LogClientError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 }
-
-/// <summary>Kafka did not persist or deliver an event; the message says what Kafka reported.</summary>
-[GenerateSerializer, Alias("chat.KafkaStreamException")]
-public sealed class KafkaStreamException : Exception
-{
-    public KafkaStreamException(string message, Exception? innerException = null) : base(message, innerException)
-    {
-    }
-}

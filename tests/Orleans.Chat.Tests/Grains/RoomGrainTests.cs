@@ -1,6 +1,7 @@
 using OrleansChat.Messages;
 using OrleansChat.Nodes;
 using OrleansChat.Rooms;
+using OrleansChat.Tests.Cluster.Infrastructure;
 using OrleansChat.Tests.Infrastructure;
 using OrleansChat.Users;
 using Orleans.Runtime;
@@ -42,13 +43,9 @@ public sealed class RoomGrainTests(ChatClusterFixture fixture)
         // The activity consumer counts a message only when its seq is above the highest it has seen,
         // so any message published out of order would be missing from the count.
         var activity = Grains.GetGrain<IRoomActivityGrain>(stored[0].RoomId);
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        var deadline = DateTime.UtcNow + TestIds.Timeout;
-        RoomActivity current;
-        while ((current = await activity.GetActivity().WaitAsync(TestIds.Timeout)).LastSeq < 60 && DateTime.UtcNow < deadline)
-        {
-            await poll.WaitForNextTickAsync();
-        }
+        var current = await activity.GetActivity().WaitAsync(TestIds.Timeout);
+        await Poll.UntilAsync(async () => (current = await activity.GetActivity().WaitAsync(TestIds.Timeout)).LastSeq >= 60, TestIds.Timeout,
+            () => $"the activity grain counted up to seq {current.LastSeq} only");
 
         Assert.Equal(60, current.LastSeq);
         Assert.Equal(60, current.Messages);
