@@ -23,14 +23,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task Nodes_killed_and_restarted_under_traffic_lose_nothing_and_clients_are_back_within_seconds()
     {
         var plan = ChaosPlan.FromEnvironment();
-        if (plan.KillsStore)
-        {
-            await StoreKilledOnAScheduleAsync(plan);
-            return;
-        }
-
         using var kafka = plan.Streams == "Kafka" ? new KafkaMockCluster() : null;
-        await using var cluster = await ChatCluster.StartAsync(3, kafka is null ? null : KafkaSettings(kafka));
+        await using var cluster = await ChatCluster.StartAsync(3, kafka is null ? null : KafkaSettings(kafka), durableStore: plan.KillsStore);
         var clock = Stopwatch.StartNew();
         var addresses = (await BoundSockets.AddressPerNodeAsync(cluster.Url, 3, seed: 70)).Values.ToList();
         Assert.Equal(3, addresses.Count);
@@ -39,6 +33,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var running = traffic.RunAsync(stop.Token);
         var started = clock.Elapsed;
+        if (plan.KillsStore)
+        {
+            var storeOutages = await KillStoreOnScheduleAsync(plan, cluster, traffic, addresses, clock);
+            await stop.CancelAsync();
+            await running.WaitAsync(TestIds.Timeout);
+            await ReportStoreRunAsync(plan, traffic, await traffic.CheckAsync(cluster.Logs), storeOutages, clock.Elapsed - started);
+            return;
+        }
 
         using (var pace = new PeriodicTimer(plan.KillEvery))
         {
@@ -106,67 +108,54 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// design); what counts is that each refusal names its cause, nothing acknowledged is lost,
     /// visitors are served, and sends are acknowledged again soon after Redis answers.
     /// </summary>
-    private async Task StoreKilledOnAScheduleAsync(ChaosPlan plan)
+    private static async Task<StoreOutages> KillStoreOnScheduleAsync(ChaosPlan plan, ChatCluster cluster, ChatTraffic traffic, IReadOnlyList<System.Net.IPAddress> addresses, Stopwatch clock)
     {
-        using var kafka = plan.Streams == "Kafka" ? new KafkaMockCluster() : null;
-        await using var cluster = await ChatCluster.StartAsync(3, kafka is null ? null : KafkaSettings(kafka), durableStore: true);
-        var clock = Stopwatch.StartNew();
-        var addresses = (await BoundSockets.AddressPerNodeAsync(cluster.Url, 3, seed: 71)).Values.ToList();
-        Assert.Equal(3, addresses.Count);
-        var users = await ConnectUsersAsync(cluster, plan, addresses, clock);
-        var traffic = await ChatTraffic.StartRoomsAsync(users, plan.RoomSize, plan.SendEvery);
-        using var stop = new CancellationTokenSource();
-        var running = traffic.RunAsync(stop.Token);
-        var started = clock.Elapsed;
-
-        var (pageLoads, newcomers, failures) = (0, new List<ChattingUser>(), new List<string>());
-        var (down, firstAck, everyRoom) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
-        using (var pace = new PeriodicTimer(plan.KillEvery))
+        var outages = new StoreOutages();
+        using var pace = new PeriodicTimer(plan.KillEvery);
+        for (var kill = 0; kill < plan.Kills; kill++)
         {
-            for (var kill = 0; kill < plan.Kills; kill++)
-            {
-                await pace.WaitForNextTickAsync();
-                var killedAt = clock.Elapsed;
-                await cluster.KillStoreAsync();
+            await pace.WaitForNextTickAsync();
+            var killedAt = clock.Elapsed;
+            await cluster.KillStoreAsync();
 
-                // The visits last the outage: page loads through nginx until it is due to end, then a connect from each node's clients.
-                var visits = await OutageVisits.VisitAsync(cluster, addresses, clock, killedAt + plan.DownFor);
-                pageLoads += visits.PageLoads;
-                newcomers.AddRange(visits.Users);
-                failures.AddRange(visits.Failures);
+            // The visits last the outage: page loads through nginx until it is due to end, then a connect from each node's clients.
+            var visits = await OutageVisits.VisitAsync(cluster, addresses, clock, killedAt + plan.DownFor);
+            outages.PageLoads += visits.PageLoads;
+            outages.Newcomers.AddRange(visits.Users);
+            outages.Failures.AddRange(visits.Failures);
 
-                await cluster.RestartStoreAsync();
-                var answeredAt = clock.Elapsed;
-                down.Add(answeredAt - killedAt);
-                await Poll.UntilAsync(() => traffic.Rooms.All(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt) is not null), TimeSpan.FromSeconds(30),
-                    () => $"kill {kill + 1}: rooms still refusing sends 30 s after Redis came back\n{cluster.Logs()}");
-                var acks = traffic.Rooms.Select(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt)!.Value - answeredAt).ToList();
-                firstAck.Add(acks.Min());
-                everyRoom.Add(acks.Max());
-            }
+            await cluster.RestartStoreAsync();
+            var answeredAt = clock.Elapsed;
+            outages.Down.Add(answeredAt - killedAt);
+            await Poll.UntilAsync(() => traffic.Rooms.All(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt) is not null), TimeSpan.FromSeconds(30),
+                () => $"kill {kill + 1}: rooms still refusing sends 30 s after Redis came back\n{cluster.Logs()}");
+            var acks = traffic.Rooms.Select(r => OutageVisits.FirstAckAfter(traffic, r, answeredAt)!.Value - answeredAt).ToList();
+            outages.FirstAck.Add(acks.Min());
+            outages.EveryRoom.Add(acks.Max());
         }
 
-        await stop.CancelAsync();
-        await running.WaitAsync(TestIds.Timeout);
-        var ran = clock.Elapsed - started;
-        var report = await traffic.CheckAsync(cluster.Logs);
-        foreach (var newcomer in newcomers)
+        return outages;
+    }
+
+    private async Task ReportStoreRunAsync(ChaosPlan plan, ChatTraffic traffic, TrafficReport report, StoreOutages outages, TimeSpan ran)
+    {
+        foreach (var newcomer in outages.Newcomers)
         {
             // Those who connected while the store was down are served once it answers.
             await newcomer.JoinAsync(traffic.Rooms[0]);
         }
 
-        var refusals = users.SelectMany(u => u.Refusals).Select(r => r.Message).ToList();
+        var refusals = traffic.Users.SelectMany(u => u.Refusals).Select(r => r.Message).ToList();
         var causes = string.Join(", ", refusals.GroupBy(OutageVisits.Cause).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
         var row = string.Create(CultureInfo.InvariantCulture,
-            $"| {plan.Streams} streams, {plan.Users} users in rooms of {plan.RoomSize}, {1000 / plan.SendEvery.TotalMilliseconds:0.#} msg/s each, Redis killed every {plan.KillEvery.TotalSeconds:0} s (down {Seconds(down.Order().ToList(), 0.5)} median) x{plan.Kills}, {ran.TotalSeconds:0} s "
+            $"| {plan.Streams} streams, {plan.Users} users in rooms of {plan.RoomSize}, {1000 / plan.SendEvery.TotalMilliseconds:0.#} msg/s each, Redis killed every {plan.KillEvery.TotalSeconds:0} s (down {Seconds(outages.Down.Order().ToList(), 0.5)} median) x{plan.Kills}, {ran.TotalSeconds:0} s "
             + $"| {report.Missing.Count} | {report.HistoryFaults.Count} | {refusals.Count} of {traffic.Attempts} ({100.0 * refusals.Count / Math.Max(1, traffic.Attempts):0.0} %): {(refusals.Count == 0 ? "none" : causes)} "
-            + $"| {pageLoads} / {newcomers.Count} ({failures.Count} failed) "
-            + $"| {Seconds(firstAck.Order().ToList(), 0.5)} / {Seconds(firstAck.Order().ToList(), 1)} ({Seconds(everyRoom.Order().ToList(), 1)}) |");
+            + $"| {outages.PageLoads} / {outages.Newcomers.Count} ({outages.Failures.Count} failed) "
+            + $"| {Seconds(outages.FirstAck.Order().ToList(), 0.5)} / {Seconds(outages.FirstAck.Order().ToList(), 1)} ({Seconds(outages.EveryRoom.Order().ToList(), 1)}) |");
         output.WriteLine("| run | acked lost | history gaps | sends refused (causes) | page loads / connects during outages | first ack after Redis answered: median / worst (every room, worst) |");
         output.WriteLine("|---|---|---|---|---|---|");
         output.WriteLine(row);
-        output.WriteLine($"{report.Acknowledged} acknowledged; sends cut off with their own connection: {users.Sum(u => u.CutOff)}; visit failures: {string.Join("; ", failures.Take(5))}");
+        output.WriteLine($"{report.Acknowledged} acknowledged; sends cut off with their own connection: {traffic.Users.Sum(u => u.CutOff)}; visit failures: {string.Join("; ", outages.Failures.Take(5))}");
         if (Environment.GetEnvironmentVariable("CHAOS_RESULT") is { Length: > 0 } resultFile)
         {
             await File.AppendAllTextAsync(resultFile, row + "\n");
@@ -175,12 +164,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.True(report.Missing.Count == 0, "acknowledged but never delivered: " + string.Join(", ", report.Missing.Take(20)));
         Assert.Empty(report.Conflicts);
         Assert.Empty(report.HistoryFaults);
-        Assert.True(failures.Count == 0, $"{failures.Count} page loads or connects failed during the outages: {string.Join("; ", failures.Take(10))}");
+        Assert.True(outages.Failures.Count == 0, $"{outages.Failures.Count} page loads or connects failed during the outages: {string.Join("; ", outages.Failures.Take(10))}");
         var unnamed = refusals.Where(r => !OutageVisits.IsNamed(r)).ToList();
         Assert.True(unnamed.Count == 0, $"{unnamed.Count} refusals without a cause: {string.Join(" | ", unnamed.Distinct().Take(5))}");
-        Assert.All(users.Concat(newcomers), u => Assert.Equal(HubConnectionState.Connected, u.Connection.State));
+        Assert.All(traffic.Users.Concat(outages.Newcomers), u => Assert.Equal(HubConnectionState.Connected, u.Connection.State));
 
-        foreach (var user in users.Concat(newcomers))
+        foreach (var user in traffic.Users.Concat(outages.Newcomers))
         {
             await user.DisposeAsync();
         }
@@ -218,6 +207,25 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private static string Seconds(IReadOnlyList<TimeSpan> sorted, double p) =>
         Percentile(sorted, p).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+
+    /// <summary>What the store-mode run saw of its outages.</summary>
+    private sealed class StoreOutages
+    {
+        public int PageLoads { get; set; }
+
+        public List<ChattingUser> Newcomers { get; } = [];
+
+        public List<string> Failures { get; } = [];
+
+        /// <summary>From the kill to Redis answering again.</summary>
+        public List<TimeSpan> Down { get; } = [];
+
+        /// <summary>From Redis answering to the first acknowledged send, per outage.</summary>
+        public List<TimeSpan> FirstAck { get; } = [];
+
+        /// <summary>From Redis answering to every room having an acknowledged send, per outage.</summary>
+        public List<TimeSpan> EveryRoom { get; } = [];
+    }
 
     /// <summary>The web page's reconnect policy (js/api.js): the first try within a second, then backing off to 10 s, every delay drawn at random.</summary>
     private sealed class JitteredRetry : IRetryPolicy
