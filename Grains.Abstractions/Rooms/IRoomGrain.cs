@@ -13,10 +13,12 @@ public sealed record JoinResult(
 
 /// <summary>
 /// The answer to <see cref="IRoomGrain.SendFromNode"/>: the stored message, and whether the calling
-/// node is to deliver it to its own connections (the room left that node out of its fan-out).
+/// node is to deliver it to its own connections (the room left that node out of its fan-out), and
+/// the silo the room is active on (its parsable address): the node batches its
+/// next sends to rooms of that silo through the silo's <see cref="ISendGateway"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chat.SendReceipt")]
-public sealed record SendReceipt([property: Id(0)] ChatMessage Message, [property: Id(1)] bool ForCallerNode);
+public sealed record SendReceipt([property: Id(0)] ChatMessage Message, [property: Id(1)] bool ForCallerNode, [property: Id(2)] string? Silo = null);
 
 /// <summary>What a node learns when it subscribes to a room: where the room's sequence stands now.</summary>
 [GenerateSerializer, Immutable, Alias("chat.RoomSubscription")]

@@ -23,6 +23,7 @@ public sealed partial class RoomGrain(
     ClusterNodes nodes,
     NodeOutbox outbox,
     RoomEventRelay relay,
+    ILocalSiloDetails localSilo,
     IOptions<MembershipLimitsOptions> limits,
     TimeProvider time,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
@@ -37,9 +38,13 @@ public sealed partial class RoomGrain(
     private readonly Dictionary<string, IChatNode> _nodes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
     private RoomStreamCursor? _stream;
+    private string? _silo;
     private long _lastSeq;
 
     private string RoomId => this.GetPrimaryKeyString();
+
+    /// <summary>Where this activation runs, in every send's answer: the sending node batches by it.</summary>
+    private string Silo => _silo ??= localSilo.SiloAddress.ToParsableString();
 
     private RoomStreamCursor Stream => _stream ??= new RoomStreamCursor(this, RoomId, state, relay, () => _lastSeq, time, logger);
 
@@ -206,11 +211,11 @@ public sealed partial class RoomGrain(
                 case AppendOutcome.Stored:
                     _lastSeq = message.Seq;
                     FanoutAndPublish(new MessageEvent(RoomId, message), except: answerNode);
-                    return new SendReceipt(message, ForCallerNode: answerNode is not null);
+                    return new SendReceipt(message, ForCallerNode: answerNode is not null, Silo);
                 case AppendOutcome.Duplicate when result.Message is { } original:
                     // A retry (its answer was lost): delivery and publishing happened with the first;
                     // a node that missed its copy with that answer fills the gap from the room.
-                    return new SendReceipt(original, ForCallerNode: false);
+                    return new SendReceipt(original, ForCallerNode: false, Silo);
                 case AppendOutcome.SeqTaken when attempt < 3:
                     LogSeqTaken(logger, RoomId, message.Seq);
                     _lastSeq = await store.GetLastSeqAsync(RoomId);

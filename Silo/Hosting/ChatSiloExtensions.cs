@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansChat.Grains.Membership;
 using OrleansChat.Grains.Nodes;
+using OrleansChat.Grains.Sending;
 using OrleansChat.Grains.Streaming;
 using OrleansChat.Grains.Users;
 using OrleansChat.Silo.Hosting;
@@ -56,6 +57,8 @@ public static class ChatSiloExtensions
         silo.Services.AddSingleton<RoomEventRelay>();
         silo.Services.AddSingleton<OnlineUsers>();
         silo.Services.AddHostedService<DeadSiloCleanup>();
+        silo.AddGrainService<SendGateway>();
+        silo.Services.AddSingleton<SendGateways>();
         return silo;
     }
 }

@@ -52,6 +52,7 @@ public static class ChatEdgeExtensions
         services.AddSingleton<RoomSocketWriter>();
         services.AddSingleton<RoomFeeds>();
         services.AddSingleton<FailoverRetry>();
+        services.AddSingleton<SendLanes>();
         // The node closes connections through it (an operator's disconnect); AddChatCluster also makes it the hub filter that registers them.
         services.TryAddSingleton<OpenConnections>();
         services.AddSingleton<ChatNode>();

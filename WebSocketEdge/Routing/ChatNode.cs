@@ -21,6 +21,7 @@ public sealed partial class ChatNode(
     LocalRoutes routes,
     RoomFeeds feeds,
     FailoverRetry retry,
+    SendLanes sends,
     OpenConnections openConnections,
     ILogger<ChatNode> logger) : IChatNode, ILocalChatNode
 {
@@ -145,11 +146,13 @@ public sealed partial class ChatNode(
     /// Sends through the room. When the room left this node out of the message's fan-out, the answer
     /// is this node's copy and goes to its connections of the room; otherwise the fan-out brings it.
     /// A send that meets a failing-over cluster is retried here (the same clientMsgId is stored
-    /// once) until the sender's connection closes.
+    /// once) until the sender's connection closes. Sends to rooms of one silo share a call when
+    /// they queue behind one in flight (<see cref="SendLanes"/>).
     /// </summary>
     public async Task<ChatMessage> SendAsync(IRoomGrain room, string senderId, string clientMsgId, string text, CancellationToken connectionAborted)
     {
-        var receipt = await retry.RunAsync(() => room.SendFromNode(NodeId, senderId, clientMsgId, text), "SendMessage", connectionAborted);
+        var send = new SendRequest(room.GetPrimaryKeyString(), NodeId, senderId, clientMsgId, text);
+        var receipt = await retry.RunAsync(() => sends.SendAsync(send), "SendMessage", connectionAborted);
         if (receipt.ForCallerNode)
         {
             feeds.Post(new MessageEvent(receipt.Message.RoomId, receipt.Message));
