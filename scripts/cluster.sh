@@ -225,7 +225,7 @@ cmd_start() {
     for ((i = 1; i <= n; i++)); do wait_node "$i"; done
     start_nginx
     [[ "${CHAT_PROMETHEUS:-0}" == 1 ]] && "$ROOT/monitoring/local-prometheus.sh" start
-    say "operators  each node's internal port: /dashboard/ (Orleans Dashboard), /metrics (Prometheus), /cluster"
+    say "operators  each node's internal port: /metrics (Prometheus), /cluster; /dashboard/ with CHAT_NODE_ARGS=--Chat:Edge:Dashboard=true"
 }
 
 cmd_stop() {

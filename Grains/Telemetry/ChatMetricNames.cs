@@ -60,4 +60,10 @@ public static class ChatMetricNames
 
     /// <summary>Room events per call of a node lane (histogram).</summary>
     public const string FanoutBatchSize = "chat.fanout.batch_size";
+
+    /// <summary>Sends a node handed to a silo's send gateway in a call shared with other sends (counter).</summary>
+    public const string SendBatched = "chat.send.batched";
+
+    /// <summary>Calls to send gateways that carried them (counter).</summary>
+    public const string SendBatchCalls = "chat.send.batch_calls";
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using OrleansChat.Grains.Sending;
 using OrleansChat.Rooms;
+using OrleansChat.Telemetry;
 using Orleans.Runtime;
 
 namespace OrleansChat.Edge.Routing;
@@ -20,6 +22,9 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
 
     /// <summary>Rooms remembered at most; past it the map starts again (each room is relearned by its next send).</summary>
     private const int MaxRooms = 100_000;
+
+    private static readonly Counter<long> Batched = ChatTelemetry.Meter.CreateCounter<long>(ChatMetricNames.SendBatched, "{message}", "Sends that shared a call to their room's silo");
+    private static readonly Counter<long> BatchCallCount = ChatTelemetry.Meter.CreateCounter<long>(ChatMetricNames.SendBatchCalls, "{call}", "Calls to send gateways that carried them");
 
     private readonly SendGateways _gateways = gateways;
     private readonly ConcurrentDictionary<string, string> _roomSilos = new(StringComparer.Ordinal);
@@ -153,6 +158,8 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
         {
             Interlocked.Add(ref owner._batchedSends, batch.Count);
             Interlocked.Increment(ref owner._batchCalls);
+            Batched.Add(batch.Count);
+            BatchCallCount.Add(1);
             SendOutcome[] outcomes;
             try
             {

@@ -79,7 +79,7 @@ stream_args() {
 }
 
 # Settings every Orleans.Chat node of a run gets; BENCH_NODE_ARGS comes last so its settings win
-# (e.g. --Chat:Edge:Dashboard=false).
+# (e.g. --Chat:Edge:Dashboard=true).
 node_args() {
   echo "$NODE_LIMITS $(stream_args) --Logging:LogLevel:Default=Warning ${BENCH_NODE_ARGS:-}"
 }

@@ -135,7 +135,7 @@ public sealed class CrossNodeTests(SharedClusterFixture fixture) : IClassFixture
             Assert.True(onPublicPort == HttpStatusCode.NotFound, $"{path} on the node's public port answered {(int)onPublicPort}");
         }
 
-        Assert.True(await Http.IsOkAsync($"http://127.0.0.1:{Cluster.Nodes[0].InternalPort}/dashboard/"), "dashboard missing on the internal port");
+        Assert.True(await Http.IsOkAsync($"http://127.0.0.1:{Cluster.Nodes[0].InternalPort}/metrics"), "metrics missing on the internal port");
         var view = await ChatCluster.ClusterViewAsync(Cluster.Nodes[0]);
         Assert.Equal(3, view?.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Active"));
     }
