@@ -4,6 +4,7 @@ using OrleansChat.Grains.Sending;
 using OrleansChat.Messages;
 using OrleansChat.Rooms;
 using OrleansChat.Tests.Infrastructure;
+using Orleans.Hosting;
 using Orleans.TestingHost;
 
 namespace OrleansChat.Tests.Grains;
@@ -20,14 +21,18 @@ public sealed class SendLanesTests(ChatClusterFixture fixture)
         var alice = TestIds.User("alice");
         var rooms = new[] { TestIds.Room("a"), TestIds.Room("b") };
         var notJoined = TestIds.Room("c");
+        var other = TestIds.User("other");
         foreach (var roomId in rooms.Append(notJoined))
         {
-            await fixture.Grains.GetGrain<IRoomGrain>(roomId).Join(roomId == notJoined ? TestIds.User("other") : alice).WaitAsync(TestIds.Timeout);
+            var room = fixture.Grains.GetGrain<IRoomGrain>(roomId);
+            await room.Join(other).WaitAsync(TestIds.Timeout);
+            if (roomId != notJoined)
+            {
+                await room.Join(alice).WaitAsync(TestIds.Timeout);
+            }
 
             // The first send to a room goes to it directly; its answer names the room's silo.
-            var first = await lanes.SendAsync(new SendRequest(roomId, "node-x", roomId == notJoined ? "nobody" : alice, "first", "hello")).WaitAsync(TestIds.Timeout)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
-            Assert.Equal(roomId != notJoined, first is not null);
+            await lanes.SendAsync(new SendRequest(roomId, "node-x", other, "first", "hello")).WaitAsync(TestIds.Timeout);
         }
 
         // Posted back to back: the first leaves at once, the rest queue behind it and go in one call.
@@ -59,5 +64,68 @@ public sealed class SendLanesTests(ChatClusterFixture fixture)
         var again = await lanes.SendAsync(sends[0]).WaitAsync(TestIds.Timeout);
         Assert.Equal(receipts[0].Message.Seq, again.Message.Seq);
         Assert.Equal(6, await fixture.Grains.GetGrain<IRoomGrain>(rooms[0]).GetLastSeq().WaitAsync(TestIds.Timeout));
+    }
+
+    [Fact]
+    public async Task A_batch_to_another_silo_answers_each_send_and_passes_a_refusal_back_as_itself()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<ChatSilo>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            var services = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
+            var lanes = new SendLanes(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SendGateways>());
+            var here = cluster.Primary!.SiloAddress.ToParsableString();
+            var (alice, bob) = (TestIds.User("alice"), TestIds.User("bob"));
+
+            // Rooms until two live on the other silo (placement decides; the answers say where).
+            var remote = new List<string>();
+            for (var i = 0; remote.Count < 2 && i < 40; i++)
+            {
+                var roomId = TestIds.Room($"far{i}");
+                await cluster.GrainFactory.GetGrain<IRoomGrain>(roomId).Join(bob).WaitAsync(TestIds.Timeout);
+                var first = await lanes.SendAsync(new SendRequest(roomId, "node-x", bob, "first", "hello")).WaitAsync(TestIds.Timeout);
+                if (first.Silo != here)
+                {
+                    remote.Add(roomId);
+                }
+            }
+
+            Assert.True(remote.Count == 2, "no two rooms were placed on the other silo");
+            await cluster.GrainFactory.GetGrain<IRoomGrain>(remote[0]).Join(alice).WaitAsync(TestIds.Timeout);
+
+            // Alice may send to the first room, not to the second: both go in one call to the other silo.
+            var sends = Enumerable.Range(0, 6).Select(i => new SendRequest(remote[i % 2], "node-x", alice, $"m{i}", $"text {i}")).ToList();
+            var answers = sends.Select(lanes.SendAsync).ToList();
+            foreach (var (send, answer) in sends.Zip(answers))
+            {
+                if (send.RoomId == remote[0])
+                {
+                    var receipt = await answer.WaitAsync(TestIds.Timeout);
+                    Assert.Equal(send.ClientMsgId, receipt.Message.ClientMsgId);
+                }
+                else
+                {
+                    var refused = await Assert.ThrowsAsync<ChatException>(() => answer.WaitAsync(TestIds.Timeout));
+                    Assert.Equal(ChatErrorCode.NotMember, refused.Code);
+                }
+            }
+
+            Assert.True(lanes.BatchCalls >= 1, "no sends shared a call");
+            Assert.Equal(4, await cluster.GrainFactory.GetGrain<IRoomGrain>(remote[0]).GetLastSeq().WaitAsync(TestIds.Timeout));
+            Assert.Equal(1, await cluster.GrainFactory.GetGrain<IRoomGrain>(remote[1]).GetLastSeq().WaitAsync(TestIds.Timeout));
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await cluster.DisposeAsync().AsTask().WaitAsync(TestIds.Timeout);
+        }
+    }
+
+    private sealed class ChatSilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) => silo.AddChatGrainsInMemory().AddSiloLocalStreams(ChatNames.StreamProvider);
     }
 }
