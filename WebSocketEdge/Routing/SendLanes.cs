@@ -30,7 +30,7 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
     private readonly ConcurrentDictionary<string, string> _roomSilos = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    /// <summary>Sends that went in a batch of two or more, and the calls that carried them (for tests and the note's counts).</summary>
+    /// <summary>Sends that went in a batch of two or more, and the calls that carried them (what the meter counts as chat.send.batched and chat.send.batch_calls).</summary>
     public long BatchedSends => Interlocked.Read(ref _batchedSends);
 
     public long BatchCalls => Interlocked.Read(ref _batchCalls);
