@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using OrleansChat.Edge.Refusals;
 using OrleansChat.Grains.Sending;
 using OrleansChat.Rooms;
 using OrleansChat.Telemetry;
@@ -57,12 +58,16 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
             Learn(send.RoomId, receipt.Silo);
             return receipt;
         }
-        catch (Exception ex) when (FailoverRetry.IsFailover(ex))
+        catch (Exception ex) when (IsFailover(ex))
         {
             _roomSilos.TryRemove(send.RoomId, out _);
             throw;
         }
     }
+
+    /// <summary>A failure the node's retry sends again because the room's silo died or did not answer: the room may be elsewhere now.</summary>
+    private static bool IsFailover(Exception ex) =>
+        RefusalClassifier.Classify(ex).Cause is RefusalCause.NodeUnavailable or RefusalCause.ClusterTimeout;
 
     private void Learn(string roomId, string? silo)
     {
@@ -171,7 +176,7 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
                 // have, and the node's failover retry sends it again, straight to its room.
                 foreach (var pending in batch)
                 {
-                    if (FailoverRetry.IsFailover(ex))
+                    if (IsFailover(ex))
                     {
                         owner._roomSilos.TryRemove(pending.Send.RoomId, out _);
                     }
@@ -193,7 +198,7 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
                 else
                 {
                     var error = outcome?.Error ?? new InvalidOperationException("the send gateway gave no outcome");
-                    if (FailoverRetry.IsFailover(error))
+                    if (IsFailover(error))
                     {
                         owner._roomSilos.TryRemove(pending.Send.RoomId, out _);
                     }
