@@ -18,13 +18,9 @@ public interface IChatNode : IGrainObserver
     [OneWay, Alias("OnRoomEvents")]
     Task OnRoomEvents(RoomEvent[] roomEvents);
 
-    /// <summary>A room grain (re)activated: a node with members of it must subscribe again.</summary>
-    [OneWay, Alias("OnRoomActivated")]
-    Task OnRoomActivated(string roomId);
-
-    /// <summary>A user grain (re)activated: a node with connections of that user must announce them again.</summary>
-    [OneWay, Alias("OnUserActivated")]
-    Task OnUserActivated(string userId);
+    /// <summary>Room and user activations and presence changes, in the order the silo produced them (<see cref="NodeNotice"/>).</summary>
+    [OneWay, Alias("OnNotices")]
+    Task OnNotices(NodeNotice[] notices);
 
     /// <summary>
     /// The user joined or left a room; the node routes that user's local connections accordingly.
@@ -44,10 +40,6 @@ public interface IChatNode : IGrainObserver
     /// <summary>An event for one user's local connections only (an invitation to a room they are not in).</summary>
     [OneWay, Alias("OnUserEvent")]
     Task OnUserEvent(string userId, RoomEvent notice);
-
-    /// <summary>The user came online or went offline; the node tells local users who share one of <paramref name="roomIds"/>.</summary>
-    [OneWay, Alias("OnPresence")]
-    Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds);
 
     /// <summary>Which of <paramref name="userIds"/> hold a connection on this node: presence from what nodes know, activating no user grain.</summary>
     [Alias("OnlineAmong")]

@@ -12,4 +12,7 @@ public interface ILocalChatNode
 
     /// <summary>Takes one room event for this node's connections; must not block (the caller is a grain turn).</summary>
     void Deliver(RoomEvent roomEvent);
+
+    /// <summary>Takes notices meant for every node; must not block.</summary>
+    void Notice(IReadOnlyList<NodeNotice> notices);
 }

@@ -15,12 +15,21 @@ public sealed record RoomSummary(
 /// <paramref name="JoinedAfter"/> is set when the list changes because the user joined a room: that
 /// room's last seq at the join. Everything after it is the user's to receive live, so a node that
 /// routes the room late (overloaded, or its answer timed out) delivers what it missed from there.
+/// <paramref name="Activation"/> is set in a connect's answer: which activation of the user grain now
+/// knows the connection, so that the node ignores that activation's own "user activated" notice.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chat.UserRooms")]
 public sealed record UserRooms(
     [property: Id(0)] long Version,
     [property: Id(1)] IReadOnlyList<string> Rooms,
-    [property: Id(2)] IReadOnlyDictionary<string, long>? JoinedAfter = null);
+    [property: Id(2)] IReadOnlyDictionary<string, long>? JoinedAfter = null,
+    [property: Id(3)] string? Activation = null);
+
+/// <summary>A join's answer to the node that asked for it, with the room list that node routes its connections by.</summary>
+[GenerateSerializer, Immutable, Alias("chat.NodeJoinResult")]
+public sealed record NodeJoinResult(
+    [property: Id(0)] Rooms.JoinResult Result,
+    [property: Id(1)] UserRooms Rooms);
 
 /// <summary>
 /// A user, keyed by user id: the rooms the user belongs to (durable), read positions (durable) and
@@ -33,6 +42,14 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Joins a room for this user: room membership first, then the user's own room list.</summary>
     [Alias("JoinRoom")]
     Task<Rooms.JoinResult> JoinRoom(string roomId);
+
+    /// <summary>
+    /// <see cref="JoinRoom"/> asked by a node for one of its connections: every other node holding the
+    /// user's connections routes them before this returns, and the asking node gets the new room
+    /// list in the answer to route its own, which saves a call back to it.
+    /// </summary>
+    [Alias("JoinRoomFrom")]
+    Task<NodeJoinResult> JoinRoomFrom(string roomId, string nodeId);
 
     [Alias("LeaveRoom")]
     Task LeaveRoom(string roomId);

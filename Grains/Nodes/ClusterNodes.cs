@@ -56,15 +56,6 @@ public sealed partial class ClusterNodes(
         return nodes.Where(n => !IsDead(n.Key)).Select(n => new NodeInfo(n.Key, n.Value)).ToList();
     }
 
-    /// <summary>Sends <paramref name="call"/> to every live node; calls are one-way so this never waits on a node.</summary>
-    public async Task BroadcastAsync(Action<IChatNode> call)
-    {
-        foreach (var node in await GetAsync())
-        {
-            call(node.Node);
-        }
-    }
-
     /// <summary>Drops the nodes of silos membership declared dead; nothing else removes a node.</summary>
     public void Forget(IReadOnlySet<string> deadNodeIds)
     {

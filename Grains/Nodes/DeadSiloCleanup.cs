@@ -16,6 +16,7 @@ public sealed partial class DeadSiloCleanup(
     IClusterMembershipService membership,
     ClusterNodes nodes,
     NodeOutbox outbox,
+    NodeNotices notices,
     OnlineUsers onlineUsers,
     ILogger<DeadSiloCleanup> logger) : BackgroundService
 {
@@ -39,6 +40,7 @@ public sealed partial class DeadSiloCleanup(
                 LogSilosDead(logger, string.Join(", ", newlyDead));
                 nodes.Forget(newlyDead);
                 outbox.Forget(newlyDead);
+                notices.Forget(newlyDead);
 
                 // Not awaited here: the next membership update must not wait for thousands of user grains.
                 DropUsersAsync(newlyDead, stoppingToken).Forget(logger, "Dropping dead nodes' connections");

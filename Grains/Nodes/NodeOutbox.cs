@@ -11,10 +11,9 @@ namespace OrleansChat.Grains.Nodes;
 
 /// <summary>
 /// How room grains on this silo reach edge nodes. The node in this process (if any) gets each event
-/// in memory. Every other node has a lane: events queue there in the order the rooms hand them in,
-/// and one thread-pool work item sends whatever has queued as a single one-way call. An idle silo
-/// sends each event at once; a busy one, whose work items wait their turn, sends fewer and larger
-/// calls, so the cost per event falls as load rises instead of the queue growing.
+/// in memory. Every other node has a <see cref="OneWayLane{T}"/>: events queue there in the order
+/// the rooms hand them in and go as one one-way call per batch, so the cost per event falls as load
+/// rises instead of the queue growing.
 /// </summary>
 public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, ILogger<NodeOutbox> logger)
 {
@@ -29,7 +28,7 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
 
     private readonly ILogger<NodeOutbox> _logger = logger;
     private readonly ILocalChatNode? _local = localNodes.FirstOrDefault();
-    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OneWayLane<RoomEvent>> _lanes = new(StringComparer.Ordinal);
 
     /// <summary>Nodes whose silos membership declared dead: no lane is ever made for them again.</summary>
     private readonly ConcurrentDictionary<string, byte> _dead = new(StringComparer.Ordinal);
@@ -57,7 +56,7 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
             }
 
             // A node id names one silo's life, so the reference given with its first event serves for good.
-            lane = _lanes.GetOrAdd(nodeId, static (_, state) => new Lane(state.Owner, state.Node), (Owner: this, Node: node));
+            lane = _lanes.GetOrAdd(nodeId, static (_, state) => new OneWayLane<RoomEvent>(batch => state.Owner.Send(state.Node, batch)), (Owner: this, Node: node));
         }
 
         return lane.Post(roomEvent);
@@ -79,89 +78,23 @@ public sealed partial class NodeOutbox(IEnumerable<ILocalChatNode> localNodes, I
         }
     }
 
-    private sealed class Lane(NodeOutbox owner, IChatNode node) : IThreadPoolWorkItem
+    /// <summary>One call per <see cref="MaxBatch"/> events; one-way, so a slow or dead node never holds up the lane (its feed fills gaps from the room).</summary>
+    private void Send(IChatNode node, List<RoomEvent> batch)
     {
-        private readonly Lock _lock = new();
-        private List<RoomEvent> _pending = [];
-        private bool _scheduled;
-        private bool _closed;
-
-        public bool Post(RoomEvent roomEvent)
+        RemoteEvents.Add(batch.Count);
+        for (var start = 0; start < batch.Count; start += MaxBatch)
         {
-            lock (_lock)
+            var count = Math.Min(MaxBatch, batch.Count - start);
+            RemoteCalls.Add(1);
+            BatchSize.Record(count);
+            try
             {
-                if (_closed)
-                {
-                    return false;
-                }
-
-                _pending.Add(roomEvent);
-                if (_scheduled)
-                {
-                    return true;
-                }
-
-                _scheduled = true;
+                var call = count == 1 ? node.OnRoomEvent(batch[start]) : node.OnRoomEvents(CollectionsMarshal.AsSpan(batch).Slice(start, count).ToArray());
+                call.Forget(_logger, "Handing room events to a node");
             }
-
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            return true;
-        }
-
-        public void Close()
-        {
-            lock (_lock)
+            catch (Exception ex)
             {
-                _closed = true;
-                _pending.Clear();
-            }
-        }
-
-        /// <summary>
-        /// Sends what has queued, then runs again if more came meanwhile. Only one run per lane is
-        /// queued or running at a time, so a node gets its events in the order they were posted.
-        /// </summary>
-        public void Execute()
-        {
-            List<RoomEvent> batch;
-            lock (_lock)
-            {
-                batch = _pending;
-                _pending = [];
-            }
-
-            Send(batch);
-            lock (_lock)
-            {
-                if (_pending.Count == 0)
-                {
-                    _scheduled = false;
-                    return;
-                }
-            }
-
-            // More arrived while sending: queue again rather than loop, so other work gets its turn.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-
-        private void Send(List<RoomEvent> batch)
-        {
-            RemoteEvents.Add(batch.Count);
-            for (var start = 0; start < batch.Count; start += MaxBatch)
-            {
-                var count = Math.Min(MaxBatch, batch.Count - start);
-                RemoteCalls.Add(1);
-                BatchSize.Record(count);
-                try
-                {
-                    // One-way: a slow or dead node never holds up the lane; its feed fills gaps from the room.
-                    var call = count == 1 ? node.OnRoomEvent(batch[start]) : node.OnRoomEvents(CollectionsMarshal.AsSpan(batch).Slice(start, count).ToArray());
-                    call.Forget(owner._logger, "Handing room events to a node");
-                }
-                catch (Exception ex)
-                {
-                    LogSendFailed(owner._logger, count, ex);
-                }
+                LogSendFailed(_logger, count, ex);
             }
         }
     }

@@ -21,6 +21,7 @@ public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
     IMessageStore store,
     ClusterNodes nodes,
+    NodeNotices notices,
     NodeOutbox outbox,
     RoomEventRelay relay,
     ILocalSiloDetails localSilo,
@@ -70,7 +71,7 @@ public sealed partial class RoomGrain(
         }
 
         var roomId = RoomId;
-        await nodes.BroadcastAsync(node => node.OnRoomActivated(roomId));
+        await notices.BroadcastAsync(new NodeNotice(NodeNoticeKind.RoomActivated, roomId));
     }
 
     public async Task<JoinResult> Join(string userId)

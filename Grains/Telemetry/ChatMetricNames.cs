@@ -66,4 +66,13 @@ public static class ChatMetricNames
 
     /// <summary>Calls to send gateways that carried them (counter).</summary>
     public const string SendBatchCalls = "chat.send.batch_calls";
+
+    /// <summary>Grain and node calls this process made, by <see cref="ChatMetricTags.Interface"/> and method (counter).</summary>
+    public const string GrainCalls = "chat.grain.calls";
+
+    /// <summary>Node notices (room and user activations, presence changes) handed to nodes, this node included (counter).</summary>
+    public const string NoticesSent = "chat.notices.sent";
+
+    /// <summary>Calls that carried node notices to other nodes; notices ÷ calls rises with the batch size (counter).</summary>
+    public const string NoticeCalls = "chat.notices.calls";
 }

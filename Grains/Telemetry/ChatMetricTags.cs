@@ -7,6 +7,7 @@ public static class ChatMetricTags
     public const string Outcome = "outcome";
     public const string Reason = "reason";
     public const string Operation = "operation";
+    public const string Interface = "interface";
 
     public const string Ok = "ok";
 

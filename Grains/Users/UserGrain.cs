@@ -13,6 +13,7 @@ namespace OrleansChat.Grains.Users;
 public sealed partial class UserGrain(
     [PersistentState("user", ChatNames.GrainStorage)] IPersistentState<UserState> state,
     ClusterNodes nodes,
+    NodeNotices notices,
     OnlineUsers onlineUsers,
     IOptions<MembershipLimitsOptions> limits,
     ILogger<UserGrain> logger) : Grain, IUserGrain
@@ -26,12 +27,15 @@ public sealed partial class UserGrain(
     /// </summary>
     private readonly Dictionary<string, (IChatNode Node, HashSet<string> Connections)> _connections = new(StringComparer.Ordinal);
 
+    /// <summary>Names this activation in its "activated" notice and its connect answers (<see cref="UserRooms.Activation"/>).</summary>
+    private readonly string _activation = Guid.NewGuid().ToString("N");
+
     private string UserId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var userId = UserId;
-        await nodes.BroadcastAsync(node => node.OnUserActivated(userId));
+        await notices.BroadcastAsync(new NodeNotice(NodeNoticeKind.UserActivated, userId, Activation: _activation));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -40,7 +44,11 @@ public sealed partial class UserGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<JoinResult> JoinRoom(string roomId)
+    public async Task<JoinResult> JoinRoom(string roomId) => (await JoinAsync(roomId, callerNodeId: null)).Result;
+
+    public Task<NodeJoinResult> JoinRoomFrom(string roomId, string nodeId) => JoinAsync(roomId, nodeId);
+
+    private async Task<NodeJoinResult> JoinAsync(string roomId, string? callerNodeId)
     {
         ChatLimits.EnsureRoomId(roomId);
         if (!state.State.Rooms.Contains(roomId))
@@ -49,12 +57,15 @@ public sealed partial class UserGrain(
         }
 
         var result = await GrainFactory.GetGrain<IRoomGrain>(roomId).Join(UserId);
-        await AddRoomAsync(roomId, result.LastSeq);
-        return result;
+        var rooms = await AddRoomAsync(roomId, result.LastSeq, callerNodeId);
+        return new NodeJoinResult(result, rooms);
     }
 
-    /// <summary>The room took the user: the user's list gains it, and every node routes the user's connections to it.</summary>
-    private async Task AddRoomAsync(string roomId, long joinedAtSeq)
+    /// <summary>
+    /// The room took the user: the user's list gains it, and every node but <paramref name="callerNodeId"/>
+    /// routes the user's connections to it; the caller routes its own from the list returned.
+    /// </summary>
+    private async Task<UserRooms> AddRoomAsync(string roomId, long joinedAtSeq, string? callerNodeId = null)
     {
         if (state.State.Rooms.Add(roomId))
         {
@@ -66,7 +77,9 @@ public sealed partial class UserGrain(
             });
         }
 
-        await NotifyRoomsChangedAsync(new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = joinedAtSeq });
+        var joinedAfter = new Dictionary<string, long>(StringComparer.Ordinal) { [roomId] = joinedAtSeq };
+        await NotifyRoomsChangedAsync(joinedAfter, callerNodeId);
+        return CurrentRooms() with { JoinedAfter = joinedAfter };
     }
 
     public async Task LeaveRoom(string roomId)
@@ -102,7 +115,7 @@ public sealed partial class UserGrain(
         {
             // Announced from a silo declared dead meanwhile: its connections are gone, and nothing
             // would ever drop them again.
-            return CurrentRooms();
+            return CurrentRooms() with { Activation = _activation };
         }
 
         var wasOnline = _connections.Count > 0;
@@ -121,7 +134,7 @@ public sealed partial class UserGrain(
             await BroadcastPresenceAsync(online: true);
         }
 
-        return CurrentRooms();
+        return CurrentRooms() with { Activation = _activation };
     }
 
     public async Task Disconnect(string nodeId, string connectionId)
@@ -230,16 +243,17 @@ public sealed partial class UserGrain(
     /// node that does not answer in time (killed, not yet declared dead) is not waited for: its
     /// clients reconnect elsewhere and get the new list on connect.
     /// </summary>
-    private async Task NotifyRoomsChangedAsync(IReadOnlyDictionary<string, long>? joinedAfter = null)
+    private async Task NotifyRoomsChangedAsync(IReadOnlyDictionary<string, long>? joinedAfter = null, string? exceptNodeId = null)
     {
-        if (_connections.Count == 0)
+        var targets = _connections.Where(c => c.Key != exceptNodeId && !nodes.IsDead(c.Key)).ToList();
+        if (targets.Count == 0)
         {
             return;
         }
 
         var userId = UserId;
         var rooms = CurrentRooms() with { JoinedAfter = joinedAfter };
-        var calls = _connections.Where(c => !nodes.IsDead(c.Key)).Select(c => c.Value.Node.ApplyUserRooms(userId, rooms)).ToList();
+        var calls = targets.Select(c => c.Value.Node.ApplyUserRooms(userId, rooms)).ToList();
         try
         {
             await Task.WhenAll(calls).WaitAsync(NodeCallTimeout);
@@ -263,6 +277,6 @@ public sealed partial class UserGrain(
     {
         var userId = UserId;
         var rooms = RoomIds();
-        return rooms.Count == 0 ? Task.CompletedTask : nodes.BroadcastAsync(node => node.OnPresence(userId, online, rooms));
+        return rooms.Count == 0 ? Task.CompletedTask : notices.BroadcastAsync(new NodeNotice(online ? NodeNoticeKind.Online : NodeNoticeKind.Offline, userId, rooms));
     }
 }

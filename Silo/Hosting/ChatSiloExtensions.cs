@@ -9,6 +9,7 @@ using OrleansChat.Grains.Users;
 using OrleansChat.Silo.Hosting;
 using OrleansChat.Silo.Persistence;
 using OrleansChat.Silo.Options;
+using OrleansChat.Telemetry;
 
 namespace Orleans.Hosting;
 
@@ -51,6 +52,7 @@ public static class ChatSiloExtensions
         silo.Services.AddOptions<MembershipLimitsOptions>();
         silo.Services.AddSingleton<ClusterNodes>();
         silo.Services.AddSingleton<NodeOutbox>();
+        silo.Services.AddSingleton<NodeNotices>();
         silo.Services.AddSingleton<RoomStreams>();
         // No byte limit unless the stream provider sets one (Kafka does, from Chat:Kafka:MaxRecordBytes).
         silo.Services.AddOptions<RoomEventRelayOptions>();
@@ -59,6 +61,7 @@ public static class ChatSiloExtensions
         silo.Services.AddHostedService<DeadSiloCleanup>();
         silo.AddGrainService<SendGateway>();
         silo.Services.AddSingleton<SendGateways>();
+        silo.AddOutgoingGrainCallFilter<GrainCallMetrics>();
         return silo;
     }
 }

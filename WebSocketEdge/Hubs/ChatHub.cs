@@ -29,8 +29,8 @@ public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRat
     {
         ChatLimits.EnsureRoomId(roomId);
         TakeActionToken();
-        // The user grain returns once every node holding the user's connections routes them to the room.
-        var result = await grains.GetGrain<IUserGrain>(UserId).JoinRoom(roomId);
+        // Returns once every node holding the user's connections, this one included, routes them to the room.
+        var result = await node.JoinAsync(UserId, roomId);
         return new JoinRoomResult(result.RoomId, result.LastSeq, result.Members, result.Role);
     }
 

@@ -25,6 +25,6 @@ public static class HubNames
     /// <summary>Sent to a node's clients when it drains, so they reconnect elsewhere before it stops.</summary>
     public const string Reconnect = "reconnect";
 
-    /// <summary>The only SignalR groups: one per room with local members (see <see cref="Routing.ChatNode.OnPresence"/> for why not per user).</summary>
+    /// <summary>The only SignalR groups: one per room with local members (see <c>ChatNode.OnPresence</c> for why not per user).</summary>
     public static string RoomGroup(string roomId) => "r:" + roomId;
 }

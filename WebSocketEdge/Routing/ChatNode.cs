@@ -73,6 +73,17 @@ public sealed partial class ChatNode(
         await ApplyRoomsAsync(userId, rooms, connectionId);
     }
 
+    /// <summary>
+    /// Joins the room for the user. The user grain routes the user's connections on other nodes; this
+    /// node routes its own from the answer, with no call back from the grain.
+    /// </summary>
+    public async Task<JoinResult> JoinAsync(string userId, string roomId)
+    {
+        var answer = await grains.GetGrain<IUserGrain>(userId).JoinRoomFrom(roomId, NodeId);
+        await ApplyRoomsAsync(userId, answer.Rooms);
+        return answer.Result;
+    }
+
     public async Task DisconnectAsync(string userId, string connectionId)
     {
         foreach (var roomId in routes.RemoveConnection(userId, connectionId))
@@ -167,26 +178,48 @@ public sealed partial class ChatNode(
     /// <summary>From a room grain on this node's own silo: no grain call, no copy.</summary>
     public void Deliver(RoomEvent roomEvent) => feeds.Post(roomEvent);
 
-    public Task OnRoomActivated(string roomId)
+    public Task OnNotices(NodeNotice[] notices)
+    {
+        Notice(notices);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Activations and presence changes, from another silo's lane to this node or from this node's own silo in memory.</summary>
+    public void Notice(IReadOnlyList<NodeNotice> notices)
+    {
+        foreach (var notice in notices)
+        {
+            switch (notice.Kind)
+            {
+                case NodeNoticeKind.RoomActivated:
+                    OnRoomActivated(notice.Id);
+                    break;
+                case NodeNoticeKind.UserActivated:
+                    OnUserActivated(notice.Id, notice.Activation);
+                    break;
+                case NodeNoticeKind.Online or NodeNoticeKind.Offline:
+                    OnPresence(notice.Id, notice.Kind == NodeNoticeKind.Online, notice.RoomIds ?? []);
+                    break;
+            }
+        }
+    }
+
+    private void OnRoomActivated(string roomId)
     {
         if (routes.HasLocalMembers(roomId))
         {
             feeds.Sync(roomId, force: true);
         }
-
-        return Task.CompletedTask;
     }
 
-    public Task OnUserActivated(string userId)
+    private void OnUserActivated(string userId, string? activation)
     {
-        var connections = routes.AnnouncedConnectionsOf(userId);
+        var connections = routes.AnnouncedConnectionsOf(userId, activation);
         if (connections.Count > 0)
         {
             // Off the grain's call: the announce calls that same grain back.
             Task.Run(() => AnnounceAsync(userId, connections)).Forget(logger, "Announcing a reactivated user's connections");
         }
-
-        return Task.CompletedTask;
     }
 
     public Task ApplyUserRooms(string userId, UserRooms rooms) => ApplyRoomsAsync(userId, rooms);
@@ -221,7 +254,7 @@ public sealed partial class ChatNode(
         }
     }
 
-    public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
+    private void OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
     {
         // Per connection, not through a SignalR group per user: a group costs about 1 KB per user,
         // and SignalR's default lifetime manager walks every group on each disconnect. Presence
@@ -234,8 +267,6 @@ public sealed partial class ChatNode(
                 hub.Clients.Client(connectionId).SendAsync(HubNames.Presence, payload).Forget(_presenceFailed ??= ex => LogPresenceFailed(logger, ex));
             }
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<string[]> OnlineAmong(string[] userIds) =>

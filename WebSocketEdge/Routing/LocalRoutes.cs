@@ -71,6 +71,7 @@ public sealed class LocalRoutes
                 return null;
             }
 
+            user.Activation = rooms.Activation ?? user.Activation;
             if (rooms.Version < user.Version)
             {
                 return newConnectionId is not null && user.Connections.Contains(newConnectionId)
@@ -110,11 +111,15 @@ public sealed class LocalRoutes
     /// Connections of a user whose grain already knew them. While the first connect of a user is still
     /// on its way to the grain there is nothing to announce: that call registers the connection itself.
     /// </summary>
-    public IReadOnlyList<string> AnnouncedConnectionsOf(string userId)
+    /// <remarks>
+    /// None either when <paramref name="activation"/> already answered a connect from here: the
+    /// notice of that activation arrived after its own answer (notices are batched, answers are not).
+    /// </remarks>
+    public IReadOnlyList<string> AnnouncedConnectionsOf(string userId, string? activation = null)
     {
         lock (_gate)
         {
-            return _users.TryGetValue(userId, out var user) && user.Version >= 0 ? user.Connections.ToList() : [];
+            return _users.TryGetValue(userId, out var user) && user.Version >= 0 && (activation is null || user.Activation != activation) ? user.Connections.ToList() : [];
         }
     }
 
@@ -183,5 +188,8 @@ public sealed class LocalRoutes
         public HashSet<string> Rooms { get; set; } = new(StringComparer.Ordinal);
 
         public long Version { get; set; } = -1;
+
+        /// <summary>The user grain activation that last answered a connect from here (<see cref="UserRooms.Activation"/>).</summary>
+        public string? Activation { get; set; }
     }
 }

@@ -33,13 +33,22 @@ public sealed class FakeNode : IChatNode
         return Task.CompletedTask;
     }
 
-    public Task OnRoomActivated(string roomId)
+    public Task OnNotices(NodeNotice[] notices)
     {
-        ActivatedRooms.Enqueue(roomId);
+        foreach (var notice in notices)
+        {
+            if (notice.Kind == NodeNoticeKind.RoomActivated)
+            {
+                ActivatedRooms.Enqueue(notice.Id);
+            }
+            else if (notice.Kind is NodeNoticeKind.Online or NodeNoticeKind.Offline)
+            {
+                Presence.Enqueue((notice.Id, notice.Kind == NodeNoticeKind.Online));
+            }
+        }
+
         return Task.CompletedTask;
     }
-
-    public Task OnUserActivated(string userId) => Task.CompletedTask;
 
     /// <summary>When set, <see cref="ApplyUserRooms"/> fails with it, as a node with a routing fault would.</summary>
     public Exception? RoutingFault { get; set; }
@@ -63,12 +72,6 @@ public sealed class FakeNode : IChatNode
     public Task OnUserEvent(string userId, RoomEvent notice)
     {
         UserNotices.Enqueue((userId, notice));
-        return Task.CompletedTask;
-    }
-
-    public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds)
-    {
-        Presence.Enqueue((userId, online));
         return Task.CompletedTask;
     }
 

@@ -33,6 +33,10 @@ public sealed partial class PrometheusText
         return new PrometheusText(await http.GetStringAsync(url));
     }
 
+    /// <summary>Every series named <paramref name="name"/>, with its labels.</summary>
+    public IEnumerable<(IReadOnlyDictionary<string, string> Labels, double Value)> Series(string name) =>
+        _series.Where(s => s.Name == name).Select(s => ((IReadOnlyDictionary<string, string>)s.Labels, s.Value));
+
     public bool Has(string name) => _series.Any(s => s.Name == name);
 
     /// <summary>The sum over every series named <paramref name="name"/> whose labels include all of <paramref name="labels"/> (0 if none).</summary>

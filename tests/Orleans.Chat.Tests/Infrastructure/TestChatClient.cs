@@ -61,6 +61,17 @@ public sealed class TestChatClient : IAsyncDisposable
 
     public static async Task<TestChatClient> ConnectAsync(string baseUrl, string userId, Action<IHubConnectionBuilder>? configure = null)
     {
+        var client = await ConnectWithoutCallsAsync(baseUrl, userId, configure);
+
+        // Hub calls are handled only after the server's connect step, so one round trip means this
+        // connection is routed to all of the user's rooms.
+        await client.InvokeAsync<JsonElement>("GetRooms");
+        return client;
+    }
+
+    /// <summary>Token, upgrade and handshake, and no hub call: the server's connect step may still be running.</summary>
+    public static async Task<TestChatClient> ConnectWithoutCallsAsync(string baseUrl, string userId, Action<IHubConnectionBuilder>? configure = null)
+    {
         var token = await GetTokenAsync(baseUrl, userId);
         var builder = new HubConnectionBuilder()
             .WithUrl($"{baseUrl}/hubs/chat", o =>
@@ -72,10 +83,6 @@ public sealed class TestChatClient : IAsyncDisposable
         configure?.Invoke(builder);
         var client = new TestChatClient(builder.Build(), userId);
         await client.Connection.StartAsync().WaitAsync(TestIds.Timeout);
-
-        // Hub calls are handled only after the server's connect step, so one round trip means this
-        // connection is routed to all of the user's rooms.
-        await client.InvokeAsync<JsonElement>("GetRooms");
         return client;
     }
 

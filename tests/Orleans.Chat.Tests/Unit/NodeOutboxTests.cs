@@ -122,6 +122,10 @@ public sealed class NodeOutboxTests
         public string NodeId => nodeId;
 
         public void Deliver(RoomEvent roomEvent) => Delivered.Add(roomEvent);
+
+        public void Notice(IReadOnlyList<NodeNotice> notices)
+        {
+        }
     }
 
     /// <summary>A node that records each call's events; can hold its first call until released.</summary>
@@ -187,9 +191,8 @@ public sealed class NodeOutboxTests
             return Task.CompletedTask;
         }
 
-        public Task OnRoomActivated(string roomId) => Task.CompletedTask;
+        public Task OnNotices(NodeNotice[] notices) => Task.CompletedTask;
 
-        public Task OnUserActivated(string userId) => Task.CompletedTask;
 
         public Task ApplyUserRooms(string userId, UserRooms rooms) => Task.CompletedTask;
 
@@ -197,7 +200,6 @@ public sealed class NodeOutboxTests
 
         public Task OnUserEvent(string userId, RoomEvent notice) => Task.CompletedTask;
 
-        public Task OnPresence(string userId, bool online, IReadOnlyList<string> roomIds) => Task.CompletedTask;
 
         public Task<string[]> OnlineAmong(string[] userIds) => Task.FromResult<string[]>([]);
 
