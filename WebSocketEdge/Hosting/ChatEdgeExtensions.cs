@@ -42,6 +42,7 @@ public static class ChatEdgeExtensions
 
         services.AddSingleton<ConnectionLimit>();
         services.AddSingleton<UserConnectionLimit>();
+        services.AddSingleton<ConnectAdmission>();
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<TypingThrottle>();
         services.AddSingleton<RoomList>();
@@ -89,6 +90,8 @@ public static class ChatEdgeExtensions
         app.UseAuthorization();
         var userLimit = app.Services.GetRequiredService<UserConnectionLimit>();
         app.Use((context, next) => userLimit.InvokeAsync(context, next));
+        var admission = app.Services.GetRequiredService<ConnectAdmission>();
+        app.Use((context, next) => admission.InvokeAsync(context, next));
 
         app.MapChatAuth();
 

@@ -33,6 +33,18 @@ public sealed class EdgeOptions
     public int MaxConnectionsPerUser { get; set; } = 20;
 
     /// <summary>
+    /// Connect steps (the user grain's registration and the routing to every room of the user) this
+    /// node runs at once; the others wait in a queue. Default 64.
+    /// </summary>
+    public int MaxConnectsInFlight { get; set; } = 64;
+
+    /// <summary>
+    /// New connections that may wait for a connect step; one more is refused at once with 503 and
+    /// <c>Retry-After</c> (nginx tries another node, clients retry with jitter). Default 1000.
+    /// </summary>
+    public int ConnectQueueLength { get; set; } = 1000;
+
+    /// <summary>
     /// A second HTTP port, for operators only: the Orleans Dashboard (<c>/dashboard</c>) and the node's
     /// cluster view (<c>/cluster</c>) answer only on it. Never expose it publicly. 0 = off (no dashboard). Default 0.
     /// </summary>

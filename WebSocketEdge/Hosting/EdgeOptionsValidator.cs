@@ -33,6 +33,16 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             errors.Add($"{EdgeOptions.Section}:MaxConnectionsPerUser must be positive (was {options.MaxConnectionsPerUser})");
         }
 
+        if (options.MaxConnectsInFlight < 1)
+        {
+            errors.Add($"{EdgeOptions.Section}:MaxConnectsInFlight must be positive (was {options.MaxConnectsInFlight})");
+        }
+
+        if (options.ConnectQueueLength < 0)
+        {
+            errors.Add($"{EdgeOptions.Section}:ConnectQueueLength must be 0 or more (was {options.ConnectQueueLength})");
+        }
+
         if (options.InternalPort is < 0 or > 65535)
         {
             errors.Add($"{EdgeOptions.Section}:InternalPort must be 0 (off) or a port up to 65535 (was {options.InternalPort})");

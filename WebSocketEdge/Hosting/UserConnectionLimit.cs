@@ -71,7 +71,7 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
     }
 
     /// <summary>A WebSocket upgrade or a Server-Sent Events stream: requests that last as long as their connection.</summary>
-    private static bool HoldsSocket(HttpRequest request) =>
+    internal static bool HoldsSocket(HttpRequest request) =>
         request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
         || (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
 

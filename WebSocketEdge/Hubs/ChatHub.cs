@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using OrleansChat.Edge.Hosting;
 using OrleansChat.Edge.RateLimiting;
 using OrleansChat.Edge.Routing;
 using OrleansChat.Messages;
@@ -15,13 +16,15 @@ namespace OrleansChat.Edge.Hubs;
 /// into <see cref="HubException"/>s with the reason.
 /// </summary>
 [Authorize]
-public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins, TypingThrottle typing, RoomList roomList) : Hub
+public sealed partial class ChatHub(IGrainFactory grains, ChatNode node, UserRateLimiter limiter, DirectRoomJoins directJoins, TypingThrottle typing, RoomList roomList, ConnectAdmission admission) : Hub
 {
     private const int MaxPresenceMembers = 500;
 
     private string UserId => Context.UserIdentifier ?? throw new HubException("the token names no user");
 
-    public override Task OnConnectedAsync() => node.ConnectAsync(UserId, Context.ConnectionId);
+    /// <summary>Runs when <see cref="ConnectAdmission"/> gives the connection its turn: a storm of connects is served at the rate the node can take.</summary>
+    public override Task OnConnectedAsync() =>
+        admission.RunAsync(Context.GetHttpContext(), () => node.ConnectAsync(UserId, Context.ConnectionId), Context.ConnectionAborted);
 
     public override Task OnDisconnectedAsync(Exception? exception) => node.DisconnectAsync(UserId, Context.ConnectionId);
 

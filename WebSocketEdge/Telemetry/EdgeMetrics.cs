@@ -25,6 +25,9 @@ internal static class EdgeMetrics
     /// <summary>The user holds their maximum of connections on this node.</summary>
     public const string RefusedUserLimit = "user_limit";
 
+    /// <summary>The node is admitting as many connections as it can serve at once, and its queue is full.</summary>
+    public const string RefusedBusy = "busy";
+
     /// <summary>The node is draining and takes no new connections.</summary>
     public const string RefusedDraining = "draining";
 

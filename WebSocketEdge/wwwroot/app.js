@@ -1,6 +1,6 @@
 // The web chat page: sign-in, the connection's life, and the forms. Rooms live in js/chat.js.
 
-import { buildConnection, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, serviceRetryDelay, takeHandedOverToken, TokenSource } from "./js/api.js";
+import { buildConnection, connectRetryDelayMs, fetchAuthConfig, fetchDevToken, ID_PATTERN, reasonOf, reconnectDelayMs, serviceRetryDelay, takeHandedOverToken, TokenSource } from "./js/api.js";
 import { ChatModel } from "./js/rooms.js";
 import { Chat } from "./js/chat.js";
 import { Moderation } from "./js/moderation.js";
@@ -90,7 +90,7 @@ async function connect(tokens) {
     if (String(err).includes("401")) tokens.session.expiresAt = 0;
     console.warn("connect failed:", reasonOf(err));
     view.renderConnection("disconnected");
-    setTimeout(() => connect(tokens), reconnectDelayMs(restarts++));
+    setTimeout(() => connect(tokens), connectRetryDelayMs(err, restarts++));
   }
 }
 

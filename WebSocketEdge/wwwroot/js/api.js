@@ -98,15 +98,36 @@ export function reconnectDelayMs(attempt) {
   return ceiling / 2 + Math.floor(Math.random() * (ceiling / 2));
 }
 
+/**
+ * The delay before connect attempt number `attempt` after `error`. A node admitting connections as
+ * fast as it can refuses the rest with 503 and "retry in N s" (its negotiate answer, which the page
+ * can read): then the page waits N s plus up to N s more at random, so that refused clients do not
+ * come back together; otherwise, or if the usual backoff is longer, it waits that.
+ */
+export function connectRetryDelayMs(error, attempt) {
+  const backoff = reconnectDelayMs(attempt);
+  const text = String((error && error.message) || error || "");
+  const hint = text.includes("503") ? RETRY_IN.exec(text) : null;
+  const hintMs = hint ? Number(hint[1]) * 1000 : NaN;
+  if (!Number.isFinite(hintMs) || hintMs <= 0) return backoff;
+  const capped = Math.min(hintMs, 30_000);
+  return Math.max(backoff, capped + Math.floor(Math.random() * capped));
+}
+
 /** Retries for as long as the page is open, with the delays above. */
 const retryPolicy = {
-  nextRetryDelayInMilliseconds: (context) => reconnectDelayMs(context.previousRetryCount),
+  nextRetryDelayInMilliseconds: (context) => connectRetryDelayMs(context.retryReason, context.previousRetryCount),
 };
 
 export function buildConnection(tokens) {
   const signalR = window.signalR;
+  // No long polling: its connects cannot be refused with a retry hint (docs/client-contract.md,
+  // "Connection storms"), and every browser the page supports has WebSockets.
   return new signalR.HubConnectionBuilder()
-    .withUrl(HUB_PATH, { accessTokenFactory: () => tokens.get() })
+    .withUrl(HUB_PATH, {
+      accessTokenFactory: () => tokens.get(),
+      transport: signalR.HttpTransportType.WebSockets | signalR.HttpTransportType.ServerSentEvents,
+    })
     .withAutomaticReconnect(retryPolicy)
     .configureLogging(signalR.LogLevel.Warning)
     .build();
