@@ -19,6 +19,7 @@ namespace OrleansChat.Tests.Cluster;
 public sealed class ConnectCostTests(ITestOutputHelper output)
 {
     private const int ManyRooms = 50;
+    private const int StormSize = 200;
 
     [Fact]
     public async Task A_connect_and_a_join_cost_a_bounded_number_of_calls_for_one_room_and_for_fifty()
@@ -69,6 +70,20 @@ public sealed class ConnectCostTests(ITestOutputHelper output)
         var (fiftyRooms, manyAgain) = await MeasureAsync(cluster, server, $"connect, {ManyRooms} rooms", () => ConnectAsync(third, manyId));
         await manyAgain.DisposeAsync();
 
+        // A storm: many first connects at once on one node. How many notices each call carries
+        // depends on timing, so it is printed, not asserted.
+        await DisconnectedAsync(cluster, 1);
+        var stormBefore = await SettleAsync(cluster, server);
+        var notices = await NoticesAsync(cluster);
+        var storm = await Task.WhenAll(Enumerable.Range(0, StormSize).Select(i => ConnectAsync(second, TestIds.User($"storm{i}"))));
+        var stormAfter = await SettleAsync(cluster, server);
+        var noticesAfter = await NoticesAsync(cluster);
+        output.WriteLine($"storm of {StormSize} first connects on one node:\n{stormAfter.Describe(stormBefore)}\n  notices handed to nodes (the own node in memory included): {noticesAfter.Sent - notices.Sent}, calls that carried them to other nodes: {noticesAfter.Calls - notices.Calls}");
+        foreach (var client in storm)
+        {
+            await client.DisposeAsync();
+        }
+
         // Bounds: the user grain once; a subscribe per room the node does not follow yet; one
         // batch of notices (user activated, presence) to each other node, none to the own node (in
         // memory); at most one node directory read on a silo that did not know the nodes yet.
@@ -98,6 +113,20 @@ public sealed class ConnectCostTests(ITestOutputHelper output)
         var cost = new Cost(after, before);
         output.WriteLine($"{what}:\n{cost.Text}");
         return (cost, result);
+    }
+
+    /// <summary>Node notices handed to nodes and the calls that carried them to other nodes, over the cluster.</summary>
+    private static async Task<(double Sent, double Calls)> NoticesAsync(ChatCluster cluster)
+    {
+        double sent = 0, calls = 0;
+        foreach (var node in cluster.Nodes)
+        {
+            var scrape = await PrometheusText.ScrapeAsync($"http://127.0.0.1:{node.InternalPort}/metrics");
+            sent += scrape.Sum("chat_notices_sent_total");
+            calls += scrape.Sum("chat_notices_calls_total");
+        }
+
+        return (sent, calls);
     }
 
     private static Task DisconnectedAsync(ChatCluster cluster, int stillOpen) =>
