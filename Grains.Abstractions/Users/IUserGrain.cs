@@ -51,6 +51,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("JoinRoomFrom")]
     Task<NodeJoinResult> JoinRoomFrom(string roomId, string nodeId);
 
+    /// <summary>
+    /// Joins a direct conversation the user is starting (their first message in it): a conversation
+    /// the user is not in yet counts against the per-day limit of new ones, refused past it.
+    /// </summary>
+    [Alias("StartDirect")]
+    Task<Rooms.JoinResult> StartDirect(string roomId);
+
     [Alias("LeaveRoom")]
     Task LeaveRoom(string roomId);
 

@@ -20,4 +20,17 @@ public sealed class MembershipLimitsOptions
     /// with anyone, so strangers filling this allowance must not stop the user joining rooms. Default 5 000.
     /// </summary>
     public int MaxDirectRoomsPerUser { get; set; } = 5_000;
+
+    /// <summary>
+    /// Members up to which a room tells its members of each join and leave (<c>memberJoined</c>,
+    /// <c>memberLeft</c>); a bigger room sends none. Default 1 000.
+    /// </summary>
+    public int MemberNoticesUpTo { get; set; } = 1_000;
+
+    /// <summary>
+    /// Direct conversations a user may start per UTC day: a first message to someone they are not in
+    /// a conversation with. Each stores a room and the recipient's membership, so a script writing to
+    /// many made-up ids would otherwise fill the store. Default 200.
+    /// </summary>
+    public int MaxNewDirectPerDay { get; set; } = 200;
 }

@@ -22,6 +22,16 @@ public sealed class MembershipLimitsOptionsValidator : IValidateOptions<Membersh
             errors.Add($"{MembershipLimitsOptions.Section}:MaxDirectRoomsPerUser must be between 1 and 100000 (was {options.MaxDirectRoomsPerUser})");
         }
 
+        if (options.MaxNewDirectPerDay is < 1 or > 100_000)
+        {
+            errors.Add($"{MembershipLimitsOptions.Section}:MaxNewDirectPerDay must be between 1 and 100000 (was {options.MaxNewDirectPerDay})");
+        }
+
+        if (options.MemberNoticesUpTo is < 0 or > 100_000)
+        {
+            errors.Add($"{MembershipLimitsOptions.Section}:MemberNoticesUpTo must be between 0 and 100000 (was {options.MemberNoticesUpTo})");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

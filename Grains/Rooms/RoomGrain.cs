@@ -110,7 +110,7 @@ public sealed partial class RoomGrain(
 
                 RoomRules.ClaimOwner(room, RoomId, userId);
             });
-            FanoutAndPublish(new MemberEvent(RoomId, userId, Joined: true));
+            AnnounceMember(userId, joined: true);
         }
         else if (RoomRules.MayClaimOwner(state.State, RoomId, userId))
         {
@@ -126,7 +126,7 @@ public sealed partial class RoomGrain(
         if (state.State.Members.Remove(userId))
         {
             await state.WriteOrUndoAsync(() => state.State.Members.Add(userId));
-            FanoutAndPublish(new MemberEvent(RoomId, userId, Joined: false));
+            AnnounceMember(userId, joined: false);
         }
     }
 
@@ -412,6 +412,25 @@ public sealed partial class RoomGrain(
     /// <paramref name="except"/>, which takes it from the call's answer) and, through this silo's
     /// relay, onto the room's stream. Neither is waited for: the store holding it is the acknowledgement.
     /// </summary>
+    /// <summary>
+    /// Joins and leaves reach every member's connection; in a room of more than
+    /// <see cref="MembershipLimitsOptions.MemberNoticesUpTo"/> members (the leaver counted) they reach none (a join loop
+    /// there would be one socket write per member each time), and only the room's event stream
+    /// (activity counts) has them. Clients of big rooms read members with <c>GetPresence</c>.
+    /// </summary>
+    private void AnnounceMember(string userId, bool joined)
+    {
+        var notice = new MemberEvent(RoomId, userId, joined);
+        var size = state.State.Members.Count + (joined ? 0 : 1);
+        if (size > limits.Value.MemberNoticesUpTo)
+        {
+            Stream.Publish(notice);
+            return;
+        }
+
+        FanoutAndPublish(notice);
+    }
+
     private void FanoutAndPublish(RoomEvent roomEvent, string? except = null)
     {
         Fanout(roomEvent, except);

@@ -16,6 +16,7 @@ public sealed partial class UserGrain(
     NodeNotices notices,
     OnlineUsers onlineUsers,
     IOptions<MembershipLimitsOptions> limits,
+    TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private static readonly TimeSpan NodeCallTimeout = TimeSpan.FromSeconds(3);
@@ -41,12 +42,17 @@ public sealed partial class UserGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         onlineUsers.Forget(UserId);
-        return Task.CompletedTask;
+        return _pendingPresence is null ? Task.CompletedTask : AnnouncePendingPresenceAsync(cancellationToken);
     }
 
     public async Task<JoinResult> JoinRoom(string roomId) => (await JoinAsync(roomId, callerNodeId: null)).Result;
 
-    public Task<NodeJoinResult> JoinRoomFrom(string roomId, string nodeId) => JoinAsync(roomId, nodeId);
+    public Task<NodeJoinResult> JoinRoomFrom(string roomId, string nodeId)
+    {
+        // The user's own join by id: a direct conversation the user is not in is started by it.
+        CountIfNewDirect(roomId);
+        return JoinAsync(roomId, nodeId);
+    }
 
     private async Task<NodeJoinResult> JoinAsync(string roomId, string? callerNodeId)
     {
@@ -131,7 +137,7 @@ public sealed partial class UserGrain(
         {
             // Kept in memory while online: idle collection would forget the connections.
             this.DelayDeactivation(TimeSpan.MaxValue);
-            await BroadcastPresenceAsync(online: true);
+            await PresenceChangedAsync();
         }
 
         return CurrentRooms() with { Activation = _activation };
@@ -233,7 +239,7 @@ public sealed partial class UserGrain(
 
         onlineUsers.Forget(UserId);
         this.DelayDeactivation(TimeSpan.Zero);
-        await BroadcastPresenceAsync(online: false);
+        await PresenceChangedAsync();
     }
 
     private UserRooms CurrentRooms() => new(state.State.RoomsVersion, RoomIds());
@@ -272,11 +278,4 @@ public sealed partial class UserGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId}: a node did not confirm the new room list in time ({Reason})")]
     private static partial void LogNodeNotRouted(ILogger logger, string userId, string reason);
-
-    private Task BroadcastPresenceAsync(bool online)
-    {
-        var userId = UserId;
-        var rooms = RoomIds();
-        return rooms.Count == 0 ? Task.CompletedTask : notices.BroadcastAsync(new NodeNotice(online ? NodeNoticeKind.Online : NodeNoticeKind.Offline, userId, rooms));
-    }
 }

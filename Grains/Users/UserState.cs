@@ -17,4 +17,12 @@ public sealed class UserState
     /// <summary>Users whose direct messages this user refuses; each direct room holds a copy of its side.</summary>
     [Id(3)]
     public HashSet<string> Blocked { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The UTC day (<see cref="DateOnly.DayNumber"/>) that <see cref="NewDirectCount"/> counts.</summary>
+    [Id(4)]
+    public int NewDirectDay { get; set; }
+
+    /// <summary>Direct conversations the user started on <see cref="NewDirectDay"/>.</summary>
+    [Id(5)]
+    public int NewDirectCount { get; set; }
 }

@@ -33,4 +33,15 @@ public sealed class RateLimitOptions
 
     /// <summary>Sustained history, resume, presence and room-list reads per second per user. Default 50.</summary>
     public double ReadsPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// Hub connections a user may open at once on one node (a fourth bucket, taken by the request
+    /// that opens one). Every connect and disconnect is a presence change the user's grain tells
+    /// every node about, so a connect loop is limited; the burst covers the user's tabs and devices
+    /// all reconnecting after a node restart. Default 30.
+    /// </summary>
+    public int ConnectBurst { get; set; } = 30;
+
+    /// <summary>Sustained hub connections a user may open per second on one node. Default 0.5 (30 a minute).</summary>
+    public double ConnectsPerSecond { get; set; } = 0.5;
 }

@@ -37,6 +37,16 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
             errors.Add($"{RateLimitOptions.Section}:ReadsPerSecond must be more than 0 (was {options.ReadsPerSecond})");
         }
 
+        if (options.ConnectBurst < 1)
+        {
+            errors.Add($"{RateLimitOptions.Section}:ConnectBurst must be at least 1 (was {options.ConnectBurst})");
+        }
+
+        if (!(options.ConnectsPerSecond > 0))
+        {
+            errors.Add($"{RateLimitOptions.Section}:ConnectsPerSecond must be more than 0 (was {options.ConnectsPerSecond})");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

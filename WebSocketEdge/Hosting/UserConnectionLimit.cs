@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OrleansChat.Edge.Hubs;
+using OrleansChat.Edge.RateLimiting;
 using OrleansChat.Edge.Routing;
 using OrleansChat.Edge.Telemetry;
 
@@ -16,8 +17,10 @@ namespace OrleansChat.Edge.Hosting;
 /// counted once routed. A request that would open one more gets 429 and a sentence saying why,
 /// before any work is done for it; nginx passes a 429 on rather than trying another node (it
 /// retries only errors, timeouts, 502 and 503).
+/// It also holds each user to a connect rate (<see cref="UserRateLimiter.TryAcquireConnect"/>): a
+/// connect/disconnect loop is refused with 429 and a <c>Retry-After</c>.
 /// </summary>
-public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRoutes routes)
+public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRoutes routes, UserRateLimiter limiter)
 {
     private readonly int _max = options.Value.MaxConnectionsPerUser;
 
@@ -32,6 +35,14 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
             || context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is not { } userId)
         {
             await next(context);
+            return;
+        }
+
+        // One token per connection: its negotiate, or its transport request when it skipped negotiating.
+        if ((context.Request.Path.StartsWithSegments(HubNames.HubPath + "/negotiate") || !context.Request.Query.ContainsKey("id"))
+            && !limiter.TryAcquireConnect(userId, out var retryAfter))
+        {
+            await RefuseRateAsync(context, userId, retryAfter);
             return;
         }
 
@@ -74,6 +85,15 @@ public sealed class UserConnectionLimit(IOptions<EdgeOptions> options, LocalRout
     internal static bool HoldsSocket(HttpRequest request) =>
         request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
         || (HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
+
+    private static Task RefuseRateAsync(HttpContext context, string userId, TimeSpan retryAfter)
+    {
+        EdgeMetrics.ConnectionRefused(EdgeMetrics.RefusedConnectRate);
+        var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return context.Response.WriteAsync($"user {userId} connects too often; retry in {seconds} s");
+    }
 
     private Task RefuseAsync(HttpContext context, string userId)
     {

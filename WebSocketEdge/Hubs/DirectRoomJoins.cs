@@ -63,41 +63,30 @@ public sealed class DirectRoomJoins(IGrainFactory grains, ILogger<DirectRoomJoin
     }
 
     /// <summary>
-    /// Both joins run at once. A recipient with no room for another conversation is named to the
-    /// sender; a sender who joined only for this conversation then leaves it again, rather than stay
-    /// in it alone.
+    /// A sender who is not in the conversation starts it first: that counts against the sender's
+    /// daily limit of new conversations, and a refusal must store nothing for the recipient (a
+    /// script writing to made-up ids would otherwise fill the store). A recipient with no room for
+    /// another conversation is named to the sender, who then leaves it again rather than stay alone.
     /// </summary>
     private async Task JoinBothAsync(string senderId, string toUserId, string roomId, bool senderIsMember)
     {
-        var recipientJoin = grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
-        var senderJoin = senderIsMember ? Task.CompletedTask : grains.GetGrain<IUserGrain>(senderId).JoinRoom(roomId);
+        if (!senderIsMember)
+        {
+            await grains.GetGrain<IUserGrain>(senderId).StartDirect(roomId);
+        }
+
         try
         {
-            await recipientJoin;
+            await grains.GetGrain<IUserGrain>(toUserId).JoinRoom(roomId);
         }
         catch (ChatException full) when (full.Code is ChatErrorCode.LimitReached)
         {
-            if (!senderIsMember && await JoinedAsync(senderJoin))
+            if (!senderIsMember)
             {
                 await grains.GetGrain<IUserGrain>(senderId).LeaveRoom(roomId);
             }
 
             throw new ChatException($"user {toUserId} cannot take more direct conversations", ChatErrorCode.LimitReached);
-        }
-
-        await senderJoin;
-    }
-
-    private static async Task<bool> JoinedAsync(Task join)
-    {
-        try
-        {
-            await join;
-            return true;
-        }
-        catch (ChatException)
-        {
-            return false;
         }
     }
 }

@@ -28,6 +28,9 @@ internal static class EdgeMetrics
     /// <summary>The node is admitting as many connections as it can serve at once, and its queue is full.</summary>
     public const string RefusedBusy = "busy";
 
+    /// <summary>The user opens connections faster than the per-user connect rate allows.</summary>
+    public const string RefusedConnectRate = "connect_rate";
+
     /// <summary>The node is draining and takes no new connections.</summary>
     public const string RefusedDraining = "draining";
 

@@ -134,6 +134,20 @@ public sealed class TestChatClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Events of one name received so far and not taken by a wait (drains pending events into the record).</summary>
+    public IReadOnlyList<JsonElement> Received(string name)
+    {
+        lock (_seen)
+        {
+            while (_incoming.Reader.TryRead(out var next))
+            {
+                _seen.Add(next);
+            }
+
+            return _seen.Where(e => e.Name == name).Select(e => e.Payload).ToList();
+        }
+    }
+
     /// <summary>Messages of a room received so far (drains pending events into the record).</summary>
     public IReadOnlyList<JsonElement> ReceivedMessages(string roomId)
     {
