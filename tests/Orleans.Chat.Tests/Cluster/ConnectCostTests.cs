@@ -98,7 +98,10 @@ public sealed class ConnectCostTests(ITestOutputHelper output)
         Assert.Equal(0, join.Calls("IChatNode.ApplyUserRooms"));
         Assert.True(join.Total <= 4, join.Text);
         Assert.Equal(1, oneRoom.Calls("IRoomGrain.Subscribe"));
-        Assert.Equal(2, oneRoom.Calls("IChatNode.OnNotices"));
+        // Its presence may come later: within 5 s of the user's last presence change (here the
+        // disconnect just before) the user grain holds the change to the window's end
+        // (UserGrain.PresenceWindow), which can fall after this measurement.
+        Assert.InRange(oneRoom.Calls("IChatNode.OnNotices"), 0, 2);
         Assert.True(oneRoom.Total <= 4, oneRoom.Text);
         Assert.Equal(ManyRooms, fiftyRooms.Calls("IRoomGrain.Subscribe"));
         Assert.True(fiftyRooms.Total <= ManyRooms + 3, fiftyRooms.Text);
