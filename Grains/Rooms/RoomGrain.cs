@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansChat.Grains.Membership;
@@ -14,8 +13,9 @@ using Orleans.Runtime;
 namespace OrleansChat.Grains.Rooms;
 
 /// <summary>
-/// A room: membership, seq assignment, fan-out to nodes and the room's stream. Its moderation
-/// methods are in RoomGrain.Moderation.cs, the rules they apply in <see cref="RoomRules"/>.
+/// A room: membership, seq assignment, fan-out to nodes and the room's stream. Reading history back
+/// is in RoomGrain.History.cs; moderation in RoomGrain.Moderation.cs, the rules it applies in
+/// <see cref="RoomRules"/>.
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", ChatNames.GrainStorage)] IPersistentState<RoomState> state,
@@ -227,61 +227,6 @@ public sealed partial class RoomGrain(
         }
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetHistory(string userId, long beforeSeq, int limit)
-    {
-        EnsureMember(userId);
-        ChatLimits.EnsureSeq(beforeSeq, "beforeSeq");
-        ChatLimits.EnsureHistoryLimit(limit);
-        return await store.GetBeforeAsync(RoomId, beforeSeq, limit);
-    }
-
-    public async Task<IReadOnlyList<ChatMessage>> Resume(string userId, long afterSeq)
-    {
-        EnsureMember(userId);
-        ChatLimits.EnsureSeq(afterSeq, "afterSeq");
-        return await ReadAfterWithinBytesAsync(afterSeq);
-    }
-
-    /// <summary>
-    /// Up to <see cref="ChatLimits.MaxResumePage"/> messages after <paramref name="afterSeq"/>, ending
-    /// before their UTF-8 size passes <see cref="ChatLimits.MaxResumeBytes"/> (at least one message).
-    /// Read in slices, so a room of long messages is not read from the store a thousand at a time
-    /// only to be cut down.
-    /// </summary>
-    private async Task<IReadOnlyList<ChatMessage>> ReadAfterWithinBytesAsync(long afterSeq)
-    {
-        const int Slice = 100;
-        var result = new List<ChatMessage>();
-        var bytes = 0L;
-        while (result.Count < ChatLimits.MaxResumePage)
-        {
-            var slice = await store.GetAfterAsync(RoomId, afterSeq, Math.Min(Slice, ChatLimits.MaxResumePage - result.Count));
-            foreach (var message in slice)
-            {
-                bytes += WireSize(message);
-                if (bytes > ChatLimits.MaxResumeBytes && result.Count > 0)
-                {
-                    return result;
-                }
-
-                result.Add(message);
-                afterSeq = message.Seq;
-            }
-
-            if (slice.Count < Slice)
-            {
-                return result;
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>About what a message takes in the JSON answer: its text and ids as UTF-8 plus the field names and numbers around them.</summary>
-    internal static long WireSize(ChatMessage message) =>
-        Encoding.UTF8.GetByteCount(message.Text ?? "") + Encoding.UTF8.GetByteCount(message.ClientMsgId)
-        + message.RoomId.Length + message.SenderId.Length + 160;
-
     public Task Typing(string userId)
     {
         EnsureMember(userId);
@@ -352,12 +297,6 @@ public sealed partial class RoomGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlyList<ChatMessage>> GetRange(long afterSeq, long uptoSeq)
-    {
-        var count = (int)Math.Clamp(uptoSeq - afterSeq, 0, ChatLimits.MaxResumePage);
-        return count == 0 ? [] : await store.GetAfterAsync(RoomId, afterSeq, count);
-    }
-
     /// <summary>Whole milliseconds: every store keeps at least that, so an echo and a later read agree exactly.</summary>
     private DateTimeOffset Now()
     {
@@ -408,11 +347,6 @@ public sealed partial class RoomGrain(
     }
 
     /// <summary>
-    /// The one way a stored room event leaves the room: live to the subscribed nodes (but
-    /// <paramref name="except"/>, which takes it from the call's answer) and, through this silo's
-    /// relay, onto the room's stream. Neither is waited for: the store holding it is the acknowledgement.
-    /// </summary>
-    /// <summary>
     /// Joins and leaves reach every member's connection; in a room of more than
     /// <see cref="MembershipLimitsOptions.MemberNoticesUpTo"/> members (the leaver counted) they reach none (a join loop
     /// there would be one socket write per member each time), and only the room's event stream
@@ -431,6 +365,11 @@ public sealed partial class RoomGrain(
         FanoutAndPublish(notice);
     }
 
+    /// <summary>
+    /// The one way a stored room event leaves the room: live to the subscribed nodes (but
+    /// <paramref name="except"/>, which takes it from the call's answer) and, through this silo's
+    /// relay, onto the room's stream. Neither is waited for: the store holding it is the acknowledgement.
+    /// </summary>
     private void FanoutAndPublish(RoomEvent roomEvent, string? except = null)
     {
         Fanout(roomEvent, except);
