@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using OrleansChat.Edge.Refusals;
+using OrleansChat.Grains.Background;
 using OrleansChat.Grains.Sending;
 using OrleansChat.Rooms;
 using OrleansChat.Telemetry;
@@ -16,7 +18,7 @@ namespace OrleansChat.Edge.Routing;
 /// one crosses to each silo once per round trip instead of once per send.
 /// A room whose silo is not known yet (or was forgotten after a failover) is sent to directly.
 /// </summary>
-public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
+public sealed class SendLanes(IGrainFactory grains, SendGateways gateways, ILogger<SendLanes> logger)
 {
     /// <summary>Sends per call at most; more waiting go in the calls after.</summary>
     internal const int MaxBatch = 64;
@@ -28,6 +30,7 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
     private static readonly Counter<long> BatchCallCount = ChatTelemetry.Meter.CreateCounter<long>(ChatMetricNames.SendBatchCalls, "{call}", "Calls to send gateways that carried them");
 
     private readonly SendGateways _gateways = gateways;
+    private readonly ILogger _logger = logger;
     private readonly ConcurrentDictionary<string, string> _roomSilos = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
@@ -111,7 +114,8 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
                 _inFlight = true;
             }
 
-            _ = PumpAsync();
+            // PumpAsync gives every send its own outcome; Forget only covers a fault of the pump itself.
+            PumpAsync().Forget(owner._logger, "A send lane");
             return pending.Answer.Task;
         }
 
@@ -174,9 +178,10 @@ public sealed class SendLanes(IGrainFactory grains, SendGateways gateways)
             {
                 // The gateway's silo is gone or unreachable: each send fails as its own call would
                 // have, and the node's failover retry sends it again, straight to its room.
+                var failover = IsFailover(ex);
                 foreach (var pending in batch)
                 {
-                    if (IsFailover(ex))
+                    if (failover)
                     {
                         owner._roomSilos.TryRemove(pending.Send.RoomId, out _);
                     }

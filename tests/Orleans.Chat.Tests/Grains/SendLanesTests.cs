@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansChat.Edge.Routing;
 using OrleansChat.Grains.Sending;
 using OrleansChat.Messages;
@@ -17,7 +18,7 @@ public sealed class SendLanesTests(ChatClusterFixture fixture)
     public async Task Sends_queued_behind_a_call_in_flight_share_one_call_and_are_answered_one_by_one()
     {
         var services = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
-        var lanes = new SendLanes(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SendGateways>());
+        var lanes = new SendLanes(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SendGateways>(), NullLogger<SendLanes>.Instance);
         var alice = TestIds.User("alice");
         var rooms = new[] { TestIds.Room("a"), TestIds.Room("b") };
         var notJoined = TestIds.Room("c");
@@ -76,7 +77,7 @@ public sealed class SendLanesTests(ChatClusterFixture fixture)
         try
         {
             var services = ((InProcessSiloHandle)cluster.Primary!).SiloHost.Services;
-            var lanes = new SendLanes(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SendGateways>());
+            var lanes = new SendLanes(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SendGateways>(), NullLogger<SendLanes>.Instance);
             var here = cluster.Primary!.SiloAddress.ToParsableString();
             var (alice, bob) = (TestIds.User("alice"), TestIds.User("bob"));
 
